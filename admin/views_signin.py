@@ -1,0 +1,51 @@
+"""Signing in and out."""
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, session, url_for
+
+from core.staff import Invalid, authenticate
+
+from .helpers import container, safe_next, start_session
+
+
+def register(bp) -> None:
+    bp.add_url_rule("/sign-in", "sign_in", sign_in, methods=["GET", "POST"])
+    bp.add_url_rule("/sign-out", "sign_out", sign_out, methods=["POST"])
+    bp.add_url_rule("/", "home", home)
+
+
+def home():
+    return redirect(url_for("admin.escalations"))
+
+
+def sign_in():
+    notice = session.pop("notice", None)
+    if request.method == "GET":
+        return render_template("admin/sign_in.html", notice=notice,
+                               next=safe_next(request.args.get("next")))
+    c = container()
+    try:
+        with c.uow() as uow:
+            who = authenticate(uow, c.clock, c.hasher, username=request.form.get("username", ""),
+                               password=request.form.get("password", ""),
+                               dummy_hash=_dummy_hash(c.hasher))
+    except Invalid as problem:
+        return render_template("admin/sign_in.html", error=problem.message,
+                               username=request.form.get("username", "")[:80],
+                               next=safe_next(request.form.get("next"))), 401
+    start_session(who.staff_id)
+    return redirect(safe_next(request.form.get("next")) or url_for("admin.home"))
+
+
+def sign_out():
+    session.clear()
+    session["notice"] = "You have signed out."
+    return redirect(url_for("admin.sign_in"))
+
+
+def _dummy_hash(hasher) -> str:
+    """A hash to check unknown usernames against, so they take as long as known ones."""
+    options = current_app.extensions["visitline.admin"]
+    if "dummy_hash" not in options:
+        options["dummy_hash"] = hasher.hash("no account has this password")
+    return options["dummy_hash"]

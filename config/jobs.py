@@ -1,0 +1,137 @@
+"""RQ job entry points: plain functions that take ids (or nothing), re-read the database and are
+safe to run twice. Their job ids are deterministic ([A-Za-z0-9_-]), and each use case has its
+own database guard, because RQ's `unique` lasts only while the job key exists.
+
+Jobs run inside a worker that was handed a Container at start (`use`); a worker started by RQ's
+own command builds one from the environment on first use.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import update
+
+from core import retention, scheduling, waiting_list
+from core.models import OutboundMessage
+from core.models.messages import FAILED, QUEUED
+
+if TYPE_CHECKING:
+    from .container import Container
+
+log = logging.getLogger(__name__)
+
+_runtime: dict[str, Container] = {}
+
+
+def use(container: Container) -> None:
+    """The container jobs in this process run with (the worker, the in-process runner, tests)."""
+    _runtime["container"] = container
+
+
+def current() -> Container:
+    if "container" not in _runtime:
+        from .container import build
+        from .settings import from_environment
+        use(build(from_environment()))
+    return _runtime["container"]
+
+
+# The periodic pass. Each part is its own use case; one failing does not stop the others.
+
+def tick() -> dict[str, int]:
+    """Every minute or so: texts now due go to the sender, offers nobody answered pass on,
+    places freed by lapsed holds are offered, ended visits are asked for feedback, and the
+    daily work runs if due (each guarded by the database, so running it again does nothing)."""
+    done = {}
+    for name, work in (("relayed", relay_outbox), ("offers_expired", expire_offers),
+                       ("places_offered", offer_free_places), ("feedback", request_feedback),
+                       ("renewed", renew_visiting_orders),
+                       ("requests_rejected", reject_unreviewed_requests)):
+        try:
+            done[name] = work()
+        except Exception:  # noqa: BLE001 - logged; the next tick tries again
+            log.exception("periodic %s failed", name)
+    return done
+
+
+def relay_outbox() -> int:
+    relay = current().relay
+    if relay is None:
+        return 0
+    return relay.requeue_lost() + relay.relay_due()
+
+
+def expire_offers() -> int:
+    container = current()
+    with container.uow() as uow:
+        return waiting_list.expire_offers(uow, container.clock)
+
+
+def offer_free_places() -> int:
+    container = current()
+    with container.uow() as uow:
+        return waiting_list.offer_free_places(uow, container.clock)
+
+
+def request_feedback() -> int:
+    container = current()
+    with container.uow() as uow:
+        return scheduling.request_feedback(uow, container.clock)
+
+
+def renew_visiting_orders() -> int:
+    container = current()
+    with container.uow() as uow:
+        return scheduling.renew_visiting_orders(uow, container.clock)
+
+
+def reject_unreviewed_requests() -> int:
+    container = current()
+    with container.uow() as uow:
+        return scheduling.reject_unreviewed_requests(uow, container.clock)
+
+
+def prepare_visits_lists() -> dict[str, int]:
+    container = current()
+    with container.uow() as uow:
+        return scheduling.prepare_visits_lists(uow, container.clock)
+
+
+def anonymise_expired_data() -> dict:
+    container = current()
+    with container.uow() as uow:
+        done = retention.anonymise_expired_data(
+            uow, container.clock, retention_days=container.settings.retention_days)
+    return {"visitors": done.visitors, "outbound": done.outbound, "inbound": done.inbound}
+
+
+def daily() -> dict:
+    """Once a day (early morning): tomorrow's visits lists, and retention."""
+    return {"visits_lists": prepare_visits_lists(), "anonymised": anonymise_expired_data()}
+
+
+def send_failed(job, connection, exc_type, exc_value, traceback) -> None:
+    """on_failure of a send job. RQ calls it after every failed attempt; only when no retry is
+    left is the message marked failed (a retry still to come keeps it queued)."""
+    if job.retries_left:
+        return
+    message_id = int(job.args[0])
+    container = current()
+    with container.session() as session, session.begin():
+        session.execute(update(OutboundMessage)
+                        .where(OutboundMessage.id == message_id, OutboundMessage.status == QUEUED)
+                        .values(status=FAILED, error_code="gave_up",
+                                status_updated_at=container.clock.now()))
+    log.error("message %s: sending gave up after retries: %s", message_id, exc_value)
+
+
+# Deterministic ids for the periodic jobs: one per period, whichever worker enqueues it.
+
+def tick_job_id(moment: datetime, every_seconds: int) -> str:
+    return f"tick-{int(moment.timestamp()) // every_seconds}"
+
+
+def daily_job_id(day) -> str:
+    return f"daily-{day.isoformat()}"

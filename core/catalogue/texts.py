@@ -1,0 +1,61 @@
+"""Texts the line sends and notices it writes. English is GSM-7; Welsh is UCS-2 (70 characters a
+segment, 67 when split), so Welsh texts are kept short."""
+
+TEXTS: dict[str, dict[str, str]] = {
+    "sms_confirmation": {
+        "en": ("Visit booked: {prison}, {day} {time}. Ref {reference}. Visiting {prisoner}: "
+               "{visitors}. Bring {id_requirements}. Arrive 45 mins early. "
+               "To cancel, reply CANCEL {reference}"),
+        "cy": ("Ymweliad: {prison}, {day} {time}. Cyf {reference}. {visitors}. Dewch ag ID. "
+               "Dewch 45 munud yn gynnar. I ganslo: CANCEL {reference}"),
+    },
+    "sms_request_received": {
+        "en": ("Visit request, not booked yet: {prison}, {day} {time}. Ref {reference}. "
+               "Staff will text you their decision. To withdraw, reply CANCEL {reference}"),
+        "cy": ("Cais, heb ei drefnu eto: {prison}, {day} {time}. Cyf {reference}. "
+               "Cewch neges gan y staff. I dynnu'n ôl: CANCEL {reference}"),
+    },
+    "sms_request_approved": {
+        "en": ("Visit request approved and booked: {prison}, {day} {time}. Ref {reference}. "
+               "Bring {id_requirements}. Arrive 45 mins early. To cancel, reply CANCEL {reference}"),
+        "cy": ("Cais wedi'i gymeradwyo: {prison}, {day} {time}. Cyf {reference}. Dewch ag ID. "
+               "I ganslo: CANCEL {reference}"),
+    },
+    "sms_request_rejected": {
+        "en": "Visit request not approved: {prison}, {day} {time}. Ref {reference}. Reason: {reason}",
+        "cy": "Cais heb ei gymeradwyo: {prison}, {day} {time}. Cyf {reference}. Rheswm: {reason}",
+    },
+    "sms_cancellation": {
+        "en": "Visit cancelled: {prison}, {day} {time}. Ref {reference}. The place has been released.",
+        "cy": "Ymweliad wedi'i ganslo: {prison}, {day} {time}. Cyf {reference}.",
+    },
+    "sms_reminder": {
+        "en": ("Reminder: visit at {prison}, {day} {time}. Ref {reference}. {visitors}. "
+               "Bring {id_requirements}. Arrive 45 mins early. To cancel, reply CANCEL {reference}"),
+        "cy": ("Nodyn: ymweliad {prison}, {day} {time}. Cyf {reference}. Dewch ag ID. "
+               "I ganslo: CANCEL {reference}"),
+    },
+    "sms_needs_review": {
+        "en": ("Your visit to {prison} on {day} {time} (ref {reference}) must be checked by staff "
+               "because the prisoner has moved. Staff will contact you."),
+        "cy": "Rhaid i staff wirio'ch ymweliad {day} {time} (cyf {reference}). Cewch alwad.",
+    },
+    "notice_visit_cancelled": {
+        "en": "Your visit on {day} at {time} with {visitors} has been cancelled ({why}).",
+        "cy": "Mae eich ymweliad ar {day} am {time} gyda {visitors} wedi'i ganslo ({why}).",
+    },
+    "cancelled_by_visitor": {"en": "by the visitor", "cy": "gan yr ymwelydd"},
+    "cancelled_by_staff": {"en": "by staff: {reason}", "cy": "gan staff: {reason}"},
+    "cancelled_by_system": {"en": "{reason}", "cy": "{reason}"},
+    "because_prisoner_closed": {
+        "en": "because of a restriction on the prisoner",
+        "cy": "oherwydd cyfyngiad ar y carcharor",
+    },
+    "because_visitor_closed": {
+        "en": "because of a restriction on a visitor",
+        "cy": "oherwydd cyfyngiad ar ymwelydd",
+    },
+    "kind_social": {"en": "social", "cy": "cymdeithasol"},
+    "kind_professional": {"en": "professional", "cy": "proffesiynol"},
+    "and": {"en": "and", "cy": "a"},
+}

@@ -1,0 +1,78 @@
+"""Texts the line receives: stored first, keyed by the provider's unique MessageSid, then handled.
+
+Storing is one INSERT that ignores a duplicate MessageSid (not check-then-insert), so a text the
+provider delivers twice, even twice at the same moment, is handled once; the repeat is answered
+with the first one's reply. What each command does is in core.sms_commands.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .clock import Clock
+from .models import InboundMessage
+from .uow import UnitOfWork
+
+# Command kinds (sms.flow reads them from a text).
+OPT_OUT, OPT_IN, HELP = "opt_out", "opt_in", "help"
+CANCEL, CANCEL_HOW = "cancel", "cancel_how"
+BOOK, YES, DECLINE = "book", "yes", "decline"
+VISITS, TEXT = "visits", "text"
+
+BODY_LIMIT = 1600   # the longest text a provider delivers
+
+
+@dataclass(frozen=True)
+class Command:
+    kind: str
+    word: str = ""                 # the keyword as texted (upper case), e.g. "STOP", "CANSLO"
+    language: str = ""             # the keyword's language; "" when the text had none
+    provider_keyword: bool = False  # exactly a keyword the provider answers itself
+    reference: str = ""            # CANCEL: the reference as typed
+    rating: int | None = None      # TEXT: a leading 1-5
+    text: str = ""                 # TEXT: the whole text (a comment)
+
+
+@dataclass(frozen=True)
+class Handled:
+    outcome: str
+    reply: str = ""                # "" : no answer (the provider answers, or a text follows)
+
+
+def store_inbound(uow: UnitOfWork, clock: Clock, *, message_sid: str, from_phone: str,
+                  to_phone: str, body: str) -> int | None:
+    """Keep a text as received and commit. Returns its id, or None if this MessageSid was
+    stored before (a repeated delivery)."""
+    session = uow.session
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (insert(InboundMessage)
+                 .values(message_sid=message_sid[:64], from_phone=from_phone[:32],
+                         to_phone=to_phone[:32], body=body[:BODY_LIMIT],
+                         received_at=clock.now(), outcome="", reply="")
+                 .on_conflict_do_nothing(index_elements=["message_sid"])
+                 .returning(InboundMessage.id))
+    stored = session.execute(statement).scalar()
+    uow.commit()
+    return stored
+
+
+def finish_inbound(uow: UnitOfWork, clock: Clock, message_id: int, handled: Handled) -> None:
+    """Record what was done and answered (once: a second finish changes nothing)."""
+    uow.session.execute(
+        update(InboundMessage).where(InboundMessage.id == message_id,
+                                     InboundMessage.handled_at.is_(None))
+        .values(handled_at=clock.now(), outcome=handled.outcome[:40], reply=handled.reply)
+        .execution_options(synchronize_session=False))
+    uow.commit()
+
+
+def earlier_reply(uow: UnitOfWork, message_sid: str) -> Handled | None:
+    """The answer given to an earlier delivery of this text; None while it is still handled."""
+    row = uow.session.execute(
+        select(InboundMessage.handled_at, InboundMessage.outcome, InboundMessage.reply)
+        .where(InboundMessage.message_sid == message_sid[:64])).first()
+    if row is None or row.handled_at is None:
+        return None
+    return Handled(row.outcome, row.reply)

@@ -1,0 +1,38 @@
+"""What the line answers at one turn, before it becomes TwiML: things said, then one way on."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Said:
+    text: str
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A <Gather>: the prompt is said inside it, the answer goes to `step`'s route."""
+    step: str
+    prompt: list[Said]
+    language: str = "en"
+    num_digits: int | None = 1       # None: any number of digits, ended by hash
+    timeout: int = 6
+    speech: bool = True               # English menus also listen; Welsh ones take keys only
+    hints: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    said: list[Said] = field(default_factory=list)
+    ask: Ask | None = None
+    dial: str = ""                    # put through to this number (action: dial_done)
+    enqueue: str = ""                 # wait in this staff queue (action: queue_done)
+    record_step: str = ""             # record a short message, then this step
+    redirect: str = ""                # a route under /ivr/ to go to next
+    hangup: bool = False
+
+    def then(self, *before: Said) -> "Reply":
+        """The same reply with more said first."""
+        return Reply(list(before) + self.said, self.ask, self.dial, self.enqueue,
+                     self.record_step, self.redirect, self.hangup)

@@ -1,0 +1,1 @@
+"""SMS: inbound conversations and the Twilio sender, over the booking core."""

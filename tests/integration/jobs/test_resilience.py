@@ -1,0 +1,121 @@
+"""Nothing lost, nothing sent twice: Redis down while visitors book, Redis flushed, a worker
+SIGKILLed in the middle of sending while another takes over."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from config.container import build
+from core.actor import SMS, Actor
+from core.booking import book_visit
+from core.models import OutboundMessage, Visitor, VisitSlot
+from core.outbox import queue_text
+from core.slots import ensure_visit_slots
+from tests.support.factories import approve, create_prisoner, create_visitor
+from tests.support.twilio_requests import ACCOUNT_SID, AUTH_TOKEN
+
+from .conftest import DEAD_REDIS, flush_keeping_claim, line_settings, tick_and_work
+
+
+def _statuses(engine) -> dict[str, int]:
+    with Session(engine) as session:
+        return dict(session.execute(select(OutboundMessage.status, func.count())
+                                    .group_by(OutboundMessage.status)).all())
+
+
+def _book_each_day(container, people, days: int) -> None:
+    with Session(container.engine) as session:
+        ensure_visit_slots(session, session.merge(people.prison), container.clock,
+                           until=date(2026, 12, 31))
+        session.commit()
+        slots = list(session.scalars(select(VisitSlot.id).where(
+            VisitSlot.date >= date(2026, 12, 3)).order_by(VisitSlot.date).limit(days)))
+    for slot_id in slots:
+        with container.uow() as uow:
+            book_visit(uow, container.clock, slot_id=slot_id, prisoner_id=people.prisoner.id,
+                       visitor_ids=[people.lead.id], actor=Actor.visitor(people.lead.id, SMS))
+
+
+def test_bookings_succeed_with_redis_down_and_their_texts_go_once_it_returns(
+        backend, db_url, line, people, received, redis_conn, fake_twilio, clock, tmp_path):
+    web_without_redis = build(line_settings(db_url, DEAD_REDIS, fake_twilio.base_url, tmp_path),
+                              clock=clock, engine=line.engine)
+    _book_each_day(web_without_redis, people, 2)      # the hand-off fails; the bookings stand
+    assert _statuses(line.engine)["pending"] == 2
+    tick_and_work(redis_conn)                          # Redis is back: the periodic pass
+    tick_and_work(redis_conn)
+    assert _statuses(line.engine).get("pending", 0) == 0
+    assert received.stats() == {"received": 2, "distinct": 2, "duplicates": 0}
+
+
+def test_a_redis_flush_loses_no_queued_text(backend, line, people, received, redis_conn):
+    _book_each_day(line, people, 2)                   # handed to RQ after each commit
+    assert _statuses(line.engine)["queued"] == 2
+    flush_keeping_claim(redis_conn)                    # every job gone
+    tick_and_work(redis_conn)                          # rebuilt from the database
+    tick_and_work(redis_conn)
+    assert _statuses(line.engine)["sent"] == 2
+    assert received.stats() == {"received": 2, "distinct": 2, "duplicates": 0}
+
+
+def _worker_process(db_url, redis_url, twilio_url, tmp_path):
+    env = dict(os.environ, VISITLINE_ENV="test", DATABASE_URL=db_url, REDIS_URL=redis_url,
+               TWILIO_API_BASE_URL=twilio_url, SECRET_KEY="x" * 40,
+               TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+               TWILIO_PHONE_NUMBER="+447400000999", VISITLINE_INSTANCE=str(tmp_path))
+    return subprocess.Popen(
+        [sys.executable, "-c", "from config.cli import main; main()", "worker", "--every", "3600",
+         "--maintenance-interval", "1", "--heartbeat-margin", "1"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["postgresql"])   # ~30 s: a killed send is noticed after
+def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
+        backend, db_url, redis_url, line, people, redis_conn, tmp_path):
+    from bench.fake_twilio_server import FakeTwilio
+    slow_twilio = FakeTwilio(delay=0.02).start()      # each send takes a while: kill mid-send
+    try:
+        with Session(line.engine) as session:
+            for n in range(120):
+                visitor = create_visitor(session, first_name=f"V{n}", phone=f"+44741{n:07d}")
+                prisoner = create_prisoner(session, session.merge(people.prison),
+                                           number=f"K{n:04d}KK")
+                approve(session, prisoner, visitor)
+            session.commit()
+        with Session(line.engine, expire_on_commit=False) as session:
+            visitors = list(session.scalars(select(Visitor).where(Visitor.first_name.like("V%"))))
+        with line.uow() as uow:
+            for visitor in visitors:
+                queue_text(uow, line.clock, key=f"bulk-{visitor.id}", kind="help",
+                           visitor=visitor, code="sms_cancellation",
+                           params=dict(prison="HMP Leeds", day="Thursday", time="14:00",
+                                       reference=str(visitor.id)))
+            uow.commit()
+        first = _worker_process(db_url, redis_url, slow_twilio.base_url, tmp_path)
+        deadline = time.monotonic() + 30
+        while slow_twilio.received.stats()["received"] < 30 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(first.pid, signal.SIGKILL)            # the worker and its scheduler, at once
+        first.wait()
+        sent_before = slow_twilio.received.stats()["received"]
+        assert 0 < sent_before < 120
+        second = _worker_process(db_url, redis_url, slow_twilio.base_url, tmp_path)
+        deadline = time.monotonic() + 40
+        while _statuses(line.engine).get("sent", 0) < 120 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        os.killpg(second.pid, signal.SIGTERM)
+        second.wait(timeout=20)
+        assert _statuses(line.engine) == {"sent": 120}
+        assert slow_twilio.received.stats() == {"received": 120, "distinct": 120,
+                                                "duplicates": 0}
+    finally:
+        slow_twilio.stop()

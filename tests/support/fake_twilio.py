@@ -1,0 +1,154 @@
+"""A local fake of Twilio's Messages API: a real HTTP server on 127.0.0.1 (a random port) that the
+real twilio client talks to (`client.api.base_url = fake.base_url`).
+
+POST /2010-04-01/Accounts/{sid}/Messages.json records the request and answers 201 with a fresh
+SID, unless an answer was scripted: `fail_next(429)`, `fail_next(400, 21610, ...)` answer with a
+Twilio error body ({code, message, more_info, status}); `hang_next(seconds)` takes the text but
+answers late (the client times out while the text has gone). GET on the same path lists the
+texts taken, newest first, filtered by To, as Twilio pages them.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
+from urllib.parse import parse_qs, urlparse
+
+MESSAGES = "/Messages.json"
+DEFAULT_CODES = {429: 20429, 500: 20500, 503: 20503}
+ERROR_TEXT = {20429: "Too Many Requests", 20500: "Internal Server Error",
+              20503: "Service Unavailable", 21211: "Invalid 'To' Phone Number",
+              21610: "Attempt to send to unsubscribed recipient",
+              21614: "'To' number is not a valid mobile number"}
+
+
+@dataclass
+class Scripted:
+    status: int = 201
+    code: int | None = None
+    delay: float = 0.0
+
+
+@dataclass
+class FakeTwilio:
+    requests: list[dict] = field(default_factory=list)     # every POST, form fields as sent
+    taken: list[dict] = field(default_factory=list)        # texts answered with a SID
+    _script: deque = field(default_factory=deque)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _server: ThreadingHTTPServer | None = None
+    # Twilio's clock, for date_created: tests set it to their fixed clock's.
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+
+    def start(self) -> "FakeTwilio":
+        fake = self
+
+        class Handler(_Handler):
+            twilio = fake
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def reset(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self.taken.clear()
+            self._script.clear()
+            self.clock = lambda: datetime.now(timezone.utc)
+
+    def fail_next(self, status: int, code: int | None = None, times: int = 1) -> None:
+        with self._lock:
+            self._script.extend(Scripted(status, code or DEFAULT_CODES.get(status, status)) for _ in range(times))
+
+    def hang_next(self, seconds: float) -> None:
+        with self._lock:
+            self._script.append(Scripted(201, None, seconds))
+
+    def texts_to(self, to: str) -> list[dict]:
+        with self._lock:
+            return [t for t in self.taken if t["to"] == to]
+
+    # Called by the handler threads.
+    def _post(self, account: str, form: dict) -> tuple[int, dict, float]:
+        with self._lock:
+            self.requests.append(form)
+            scripted = self._script.popleft() if self._script else Scripted()
+            if scripted.status >= 400:
+                return scripted.status, _error(scripted.status, scripted.code), 0.0
+            now = self.clock()
+            text = {"sid": "SM" + uuid.uuid4().hex, "account_sid": account,
+                    "to": form.get("To", ""), "from": form.get("From", ""),
+                    "body": form.get("Body", ""), "status": "queued", "num_segments": "1",
+                    "date_created": format_datetime(now, usegmt=True), "date_sent": None,
+                    "date_updated": format_datetime(now, usegmt=True), "direction":
+                    "outbound-api", "error_code": None, "error_message": None,
+                    "api_version": "2010-04-01", "price": None, "price_unit": "GBP",
+                    "uri": f"/2010-04-01/Accounts/{account}/Messages/x.json"}
+            self.taken.append(text)
+            return 201, text, scripted.delay
+
+    def _list(self, to: str | None) -> list[dict]:
+        with self._lock:
+            return [t for t in reversed(self.taken) if to is None or t["to"] == to]
+
+
+def _error(status: int, code: int) -> dict:
+    return {"code": code, "message": ERROR_TEXT.get(code, "error"),
+            "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    twilio: FakeTwilio
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        path = urlparse(self.path).path
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode()
+        if not path.endswith(MESSAGES):
+            return self._answer(404, _error(404, 20404))
+        form = {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+        status, payload, delay = self.twilio._post(path.split("/")[3], form)
+        if delay:
+            time.sleep(delay)
+        self._answer(status, payload)
+
+    def do_GET(self) -> None:  # noqa: N802
+        url = urlparse(self.path)
+        if not url.path.endswith(MESSAGES):
+            return self._answer(404, _error(404, 20404))
+        to = parse_qs(url.query).get("To", [None])[-1]
+        texts = self.twilio._list(to)
+        self._answer(200, {"messages": texts, "end": max(len(texts) - 1, 0), "start": 0,
+                           "page": 0, "page_size": len(texts), "first_page_uri": self.path,
+                           "next_page_uri": None, "previous_page_uri": None, "uri": self.path})
+
+    def _answer(self, status: int, payload: dict) -> None:
+        data = json.dumps(payload).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass        # the client gave up waiting (a timeout test)
+
+    def log_message(self, *args) -> None:
+        return None

