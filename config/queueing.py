@@ -16,7 +16,9 @@ QUEUE = "visitline"
 SEND_JOB = "config.jobs_sms.send_message"
 # Seconds before each retry of a failed send: the first at once (a blip, or a job whose worker
 # died, requeued by the next maintenance pass without waiting on RQ's scheduler), then backing off.
-SEND_RETRY_INTERVALS = [0, 30, 120, 600, 1800]
+# The second comes just after core.delivery's 30 s lease on an attempt has run out, so a text
+# whose worker was killed mid-send goes about 35-40 s after the kill, not minutes later.
+SEND_RETRY_INTERVALS = [0, 15, 120, 600, 1800]
 REDIS_TIMEOUT_SECONDS = 5
 # A send that has not finished in this time is stopped (and retried); a worker killed mid-send
 # is noticed this long (plus the worker's heartbeat margin) after the send began.
