@@ -21,7 +21,7 @@ from core.clock import LONDON
 
 from . import jobs
 from .container import Container
-from .queueing import job_queue, redis_connection
+from .queueing import REDIS_TIMEOUT_SECONDS, job_queue, redis_connection
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 30
@@ -83,13 +83,22 @@ class LineWorker(SimpleWorker):
         return int(job.timeout or DEFAULT_WORKER_TTL) + self.heartbeat_margin
 
 
+def _worker_ttl(maintenance_interval: int) -> int:
+    """RQ waits for a job for `worker_ttl - 15` seconds. That wait must end before the Redis
+    socket timeout (else RQ takes the timeout for a lost connection and sleeps, backing off up to
+    a minute, with new jobs waiting), and in time for the next maintenance pass, which is what
+    finds a killed worker's job."""
+    return 15 + max(1, min(maintenance_interval, REDIS_TIMEOUT_SECONDS - 1))
+
+
 def make_worker(connection: Redis, *, fork: bool = False,
                 maintenance_interval: int = MAINTENANCE_SECONDS,
                 heartbeat_margin: int = 60) -> Worker:
+    worker_ttl = _worker_ttl(maintenance_interval)
     if fork:
-        return Worker([job_queue(connection)], connection=connection,
+        return Worker([job_queue(connection)], connection=connection, worker_ttl=worker_ttl,
                       maintenance_interval=maintenance_interval)
-    worker = LineWorker([job_queue(connection)], connection=connection,
+    worker = LineWorker([job_queue(connection)], connection=connection, worker_ttl=worker_ttl,
                         maintenance_interval=maintenance_interval, job_monitoring_interval=10)
     worker.heartbeat_margin = heartbeat_margin
     return worker
