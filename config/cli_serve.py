@@ -7,6 +7,7 @@ from __future__ import annotations
 import click
 from gunicorn.app.base import BaseApplication
 
+from .demo import command_name
 from .settings import Settings
 
 DEMO_NUMBER = "+447400100001"   # Sarah Hughes in the demo (config/demo.py)
@@ -46,8 +47,8 @@ def announce(settings: Settings, *, url: str = "http://127.0.0.1:5000") -> list[
         lines.append(f"  texts: sent through Twilio from {settings.twilio_phone_number or '?'}")
     else:
         lines.append("  texts: not sent, written to the log (no TWILIO_ACCOUNT_SID set)")
-    lines.append(f"  phone the line from a terminal: visitline phone --from {DEMO_NUMBER}  "
-                 "(`visitline seed-demo` lists every demo caller)")
+    lines.append(f"  phone it from another terminal: {command_name()} phone --from {DEMO_NUMBER} "
+                 f"--url {url}  (`{command_name()} seed-demo` lists every demo caller)")
     return lines
 
 

@@ -3,6 +3,9 @@ demo_data.json through the same loader as any other file, so running it again ch
 `seed_demo` returns a guide for a person trying the line: whom to phone as, and what each shows."""
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +81,15 @@ def seed_demo(container: Container) -> str:
     return guide(report)
 
 
+def command_name() -> str:
+    """How whoever started us can run visitline again: the bare name only if it is on PATH
+    (`scripts/demo` runs `.venv/bin/visitline`, which usually is not)."""
+    launched = Path(sys.argv[0])
+    if launched.name != "visitline" or shutil.which("visitline") == str(launched.resolve()):
+        return "visitline"
+    return os.path.relpath(launched) if launched.is_absolute() else str(launched)
+
+
 def guide(report: LoadReport) -> str:
     lines = [
         f"Demo data loaded ({_counts(report)}).",
@@ -86,7 +98,8 @@ def guide(report: LoadReport) -> str:
         "HMP Cardiff (CFI), Welsh-speaking, where 10-year-olds count as adults at a table.",
         "Visits can be booked from 2 days ahead (Cardiff: 1 working day) up to 28 days ahead.",
         "",
-        "Phone the line as one of these visitors:  visitline phone --from <number>",
+        f"Phone the line as one of these visitors:  {command_name()} phone --from <number>",
+        "(add --url http://127.0.0.1:5000 to call the line `visitline serve` is running)",
         "When asked, key the PIN (or the date of birth, day month year).",
         "",
     ]
@@ -95,7 +108,7 @@ def guide(report: LoadReport) -> str:
         lines += [f"  {caller.phone}  {secret:8}  {caller.name} (born {caller.born})",
                   f"      visits {caller.prisoner}",
                   f"      shows {caller.shows}",
-                  f"      visitline phone --from {caller.e164}"]
+                  f"      {command_name()} phone --from {caller.e164}"]
     lines += ["", "Any other number is an unknown caller: it cannot book, but can reach staff "
                   "or leave a callback request."]
     return "\n".join(lines)

@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -133,3 +138,46 @@ def test_serve_has_a_port_option(run):
 
     assert result.exit_code == 0
     assert "--port" in result.stdout
+
+
+def test_the_demo_line_served_in_development_can_be_phoned_from_a_terminal(run, database_url,
+                                                                            tmp_path):
+    """README's promise: `scripts/demo` serves the line, and `visitline phone --url` calls it
+    with no Twilio account. Both sides derive the same signing token in development."""
+    assert run("db", "upgrade").exit_code == 0
+    assert run("seed-demo").exit_code == 0
+    port = _free_port()
+    env = dict(os.environ, DATABASE_URL=database_url, VISITLINE_INSTANCE=str(tmp_path),
+               VISITLINE_ENV="development", REDIS_URL="")
+    env.pop("TWILIO_AUTH_TOKEN", None)
+    command = [sys.executable, "-c", "from config.cli import main; main()"]
+    server = subprocess.Popen([*command, "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_port(port)
+        call = subprocess.run([*command, "phone", "--from", "+447400100001",
+                               "--url", f"http://127.0.0.1:{port}"], env=env,
+                              input="\n4821#\nh\n", capture_output=True, text=True, timeout=60)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    assert call.returncode == 0, call.stdout + call.stderr
+    assert "Hello Sarah" in call.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_port(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"the line did not start listening on port {port}")
