@@ -105,7 +105,7 @@ def _no_visiting_order_left(uow: UnitOfWork, prisoner_id: int) -> Refused:
     """Another booking took the last VO after this one was assessed."""
     prisoner = uow.session.get(Prisoner, prisoner_id)
     uow.session.refresh(prisoner)
-    return Refused("no_vo_left", next_due=prisoner.vo_renewal_date or "the next renewal")
+    return Refused("no_vo_left", next_due=prisoner.vo_renewal_date or Phrase("next_renewal"))
 
 
 def _unused_reference(session) -> str:

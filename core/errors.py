@@ -30,6 +30,4 @@ class Refused(Exception):
 def _localise(value, language: str):
     if isinstance(value, date):
         return catalogue.day_text(value, language)
-    if isinstance(value, catalogue.Phrase):
-        return catalogue.render(value, language)
     return value

@@ -7,35 +7,38 @@ from sqlalchemy import select
 from .actor import Actor
 from .audit import record
 from .cancel import end_booking
+from .catalogue import Phrase, render
 from .clock import Clock
 from .models import BOOKED, REJECTED, REQUESTED, Booking, VisitSlot
 from .outbox import text_about_booking
 from .people import get_prisoner
 from .uow import UnitOfWork
 
-RELEASED_REASON = "the prisoner has been released"
-TRANSFERRED_REASON = "the prisoner has moved to another prison"
+# The reason staff read in the records is English; the visitor's text says it in their language.
+RELEASED = Phrase("because_prisoner_released")
+TRANSFERRED = Phrase("because_prisoner_transferred")
 
 
 def prisoner_released(uow: UnitOfWork, clock: Clock, *, prisoner_id: int, actor: Actor) -> None:
-    _move(uow, clock, prisoner_id, None, actor, RELEASED_REASON)
+    _move(uow, clock, prisoner_id, None, actor, RELEASED)
 
 
 def prisoner_transferred(uow: UnitOfWork, clock: Clock, *, prisoner_id: int, to_prison_id: int,
                          actor: Actor) -> None:
-    _move(uow, clock, prisoner_id, to_prison_id, actor, TRANSFERRED_REASON)
+    _move(uow, clock, prisoner_id, to_prison_id, actor, TRANSFERRED)
 
 
 def _move(uow: UnitOfWork, clock: Clock, prisoner_id: int, to_prison_id: int | None,
-          actor: Actor, reason: str) -> None:
+          actor: Actor, why: Phrase) -> None:
     session = uow.session
+    reason = render(why)
     prisoner = get_prisoner(session, prisoner_id)
     before = prisoner.prison_id
     for booking in _future_bookings(session, clock, prisoner_id):
         if booking.status == REQUESTED:
             if end_booking(uow, clock, booking, REJECTED, actor, reason):
                 text_about_booking(uow, clock, booking, "request_rejected",
-                                   "sms_request_rejected", reason=reason)
+                                   "sms_request_rejected", reason=why)
         elif not booking.needs_review:
             booking.needs_review = True
             record(session, clock, actor, "booking", booking.id, "needs_review",

@@ -118,7 +118,7 @@ def session_must_be_open_to_this_visit(slot: VisitSlot, closed_because: str) -> 
 
 def prisoner_must_have_a_visiting_order(prisoner: Prisoner) -> None:
     if prisoner.vo_balance < 1:
-        raise Refused("no_vo_left", next_due=prisoner.vo_renewal_date or "the next renewal")
+        raise Refused("no_vo_left", next_due=prisoner.vo_renewal_date or Phrase("next_renewal"))
 
 
 def request_reason(visitors: list[Visitor], needs_staff_for_tables: bool) -> str:

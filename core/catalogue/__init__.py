@@ -38,7 +38,8 @@ class Phrase(str):
 def render(code: str, language: str = "en", **params) -> str:
     phrases = _CATALOGUE[code]
     template = phrases.get(language) or phrases["en"]
-    return template.format(**params)
+    return template.format(**{key: render(value, language) if isinstance(value, Phrase) else value
+                              for key, value in params.items()})
 
 
 def has(code: str) -> bool:

@@ -6,8 +6,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": ("Visit booked: {prison}, {day} {time}. Ref {reference}. Visiting {prisoner}: "
                "{visitors}. Bring {id_requirements}. Arrive 45 mins early. "
                "To cancel, reply CANCEL {reference}"),
-        "cy": ("Ymweliad: {prison}, {day} {time}. Cyf {reference}. {visitors}. Dewch ag ID. "
-               "Dewch 45 munud yn gynnar. I ganslo: CANCEL {reference}"),
+        "cy": ("Ymweliad: {prison}, {day} {time}. Cyf {reference}. Gweld {prisoner}: {visitors}. "
+               "Dewch â {id_requirements}. Dewch 45 munud yn gynnar. "
+               "I ganslo: CANCEL {reference}"),
     },
     "sms_request_received": {
         "en": ("Visit request, not booked yet: {prison}, {day} {time}. Ref {reference}. "
@@ -18,7 +19,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "sms_request_approved": {
         "en": ("Visit request approved and booked: {prison}, {day} {time}. Ref {reference}. "
                "Bring {id_requirements}. Arrive 45 mins early. To cancel, reply CANCEL {reference}"),
-        "cy": ("Cais wedi'i gymeradwyo: {prison}, {day} {time}. Cyf {reference}. Dewch ag ID. "
+        "cy": ("Cais wedi'i gymeradwyo: {prison}, {day} {time}. Cyf {reference}. "
+               "Dewch â {id_requirements}. Dewch 45 munud yn gynnar. "
                "I ganslo: CANCEL {reference}"),
     },
     "sms_request_rejected": {
@@ -27,18 +29,21 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "sms_cancellation": {
         "en": "Visit cancelled: {prison}, {day} {time}. Ref {reference}. The place has been released.",
-        "cy": "Ymweliad wedi'i ganslo: {prison}, {day} {time}. Cyf {reference}.",
+        "cy": ("Ymweliad wedi'i ganslo: {prison}, {day} {time}. Cyf {reference}. "
+               "Mae'r lle wedi'i ryddhau."),
     },
     "sms_reminder": {
         "en": ("Reminder: visit at {prison}, {day} {time}. Ref {reference}. {visitors}. "
                "Bring {id_requirements}. Arrive 45 mins early. To cancel, reply CANCEL {reference}"),
-        "cy": ("Nodyn: ymweliad {prison}, {day} {time}. Cyf {reference}. Dewch ag ID. "
+        "cy": ("Nodyn: ymweliad {prison}, {day} {time}. Cyf {reference}. {visitors}. "
+               "Dewch â {id_requirements}. Dewch 45 munud yn gynnar. "
                "I ganslo: CANCEL {reference}"),
     },
     "sms_needs_review": {
         "en": ("Your visit to {prison} on {day} {time} (ref {reference}) must be checked by staff "
                "because the prisoner has moved. Staff will contact you."),
-        "cy": "Rhaid i staff wirio'ch ymweliad {day} {time} (cyf {reference}). Cewch alwad.",
+        "cy": ("Rhaid i staff wirio'ch ymweliad â {prison} {day} {time} (cyf {reference}): mae'r "
+               "carcharor wedi symud. Cewch alwad gan y staff."),
     },
     "notice_visit_cancelled": {
         "en": "Your visit on {day} at {time} with {visitors} has been cancelled ({why}).",
@@ -55,6 +60,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "because of a restriction on a visitor",
         "cy": "oherwydd cyfyngiad ar ymwelydd",
     },
+    "because_prisoner_released": {
+        "en": "the prisoner has been released",
+        "cy": "mae'r carcharor wedi'i ryddhau",
+    },
+    "because_prisoner_transferred": {
+        "en": "the prisoner has moved to another prison",
+        "cy": "mae'r carcharor wedi symud i garchar arall",
+    },
+    "next_renewal": {"en": "the next renewal", "cy": "yr adnewyddiad nesaf"},
     "kind_social": {"en": "social", "cy": "cymdeithasol"},
     "kind_professional": {"en": "professional", "cy": "proffesiynol"},
     "and": {"en": "and", "cy": "a"},

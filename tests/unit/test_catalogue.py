@@ -12,6 +12,7 @@ import pytest
 from core import catalogue
 from core.catalogue import Phrase
 from core.catalogue.refusals import REFUSALS
+from core.catalogue.texts import TEXTS
 from core.errors import Refused
 
 CORE = Path(__file__).resolve().parents[2] / "core"
@@ -114,3 +115,29 @@ def test_an_unknown_refusal_code_is_a_programming_error():
 
 def test_an_unknown_language_falls_back_to_english():
     assert catalogue.render("slot_full", "fr") == catalogue.render("slot_full", "en")
+
+
+TEXT_CODES = [code for code in TEXTS if code.startswith("sms_")]
+
+
+@pytest.mark.parametrize("code", TEXT_CODES)
+def test_a_welsh_text_says_everything_the_english_one_says(code):
+    """What it is about (prison, date, time, reference, who), what to bring and what to do
+    next: a Welsh visitor is told no less."""
+    assert _fields(TEXTS[code]["cy"]) == _fields(TEXTS[code]["en"])
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", "Reason: the prisoner has been released"),
+    ("cy", "Rheswm: mae'r carcharor wedi'i ryddhau"),
+])
+def test_a_reason_given_as_a_phrase_is_said_in_the_visitors_language(language, expected):
+    body = catalogue.render("sms_request_rejected", language, prison="HMP Leeds",
+                            day="Thursday 3 December", time="14:00", reference="417209335",
+                            reason=Phrase("because_prisoner_released"))
+    assert body.endswith(expected)
+
+
+def test_the_next_renewal_is_said_in_welsh_when_no_date_is_known():
+    said = Refused("no_vo_left", next_due=Phrase("next_renewal")).message("cy")
+    assert said.endswith("yn ddyledus ar yr adnewyddiad nesaf.")
