@@ -16,6 +16,7 @@ from sqlalchemy import update
 from core import retention, scheduling, waiting_list
 from core.models import OutboundMessage
 from core.models.messages import FAILED, QUEUED
+from sms.answer import answer_abandoned
 
 if TYPE_CHECKING:
     from .container import Container
@@ -41,11 +42,13 @@ def current() -> Container:
 # The periodic pass. Each part is its own use case; one failing does not stop the others.
 
 def tick() -> dict[str, int]:
-    """Every minute or so: texts now due go to the sender, offers nobody answered pass on,
+    """Every minute or so: texts now due go to the sender, texts received but never handled
+    (their web process died) are handled, offers nobody answered pass on,
     places freed by lapsed holds are offered, ended visits are asked for feedback, and the
     daily work runs if due (each guarded by the database, so running it again does nothing)."""
     done = {}
-    for name, work in (("relayed", relay_outbox), ("offers_expired", expire_offers),
+    for name, work in (("relayed", relay_outbox), ("texts_answered_late", answer_late_texts),
+                       ("offers_expired", expire_offers),
                        ("places_offered", offer_free_places), ("feedback", request_feedback),
                        ("renewed", renew_visiting_orders),
                        ("requests_rejected", reject_unreviewed_requests)):
@@ -61,6 +64,12 @@ def relay_outbox() -> int:
     if relay is None:
         return 0
     return relay.requeue_lost() + relay.relay_due()
+
+
+def answer_late_texts() -> int:
+    container = current()
+    return answer_abandoned(container.uow, container.clock,
+                            provider_keywords=container.settings.twilio_default_keywords)
 
 
 def expire_offers() -> int:

@@ -7,13 +7,20 @@ with the first one's reply. What each command does is in core.sms_commands.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .clock import Clock
-from .models import InboundMessage
+from .models import InboundMessage, Visitor
+from .outbox import queue_text
 from .uow import UnitOfWork
+
+# Twilio gives a webhook 15 seconds: a text stored longer ago than this and not yet handled was
+# dropped by a web process that died (or lost its database) between storing and handling it.
+ABANDONED_AFTER = timedelta(minutes=1)
+LATE = "late"          # the outcome while a late handling is under way
 
 # Command kinds (sms.flow reads them from a text).
 OPT_OUT, OPT_IN, HELP = "opt_out", "opt_in", "help"
@@ -76,3 +83,48 @@ def earlier_reply(uow: UnitOfWork, message_sid: str) -> Handled | None:
     if row is None or row.handled_at is None:
         return None
     return Handled(row.outcome, row.reply)
+
+
+@dataclass(frozen=True)
+class StoredText:
+    id: int
+    from_phone: str
+    body: str
+
+
+def abandoned_texts(uow: UnitOfWork, clock: Clock, limit: int = 100) -> list[StoredText]:
+    """Texts stored but never handled (see ABANDONED_AFTER), oldest first."""
+    rows = uow.session.execute(
+        select(InboundMessage.id, InboundMessage.from_phone, InboundMessage.body)
+        .where(InboundMessage.handled_at.is_(None),
+               InboundMessage.received_at <= clock.now() - ABANDONED_AFTER)
+        .order_by(InboundMessage.id).limit(limit))
+    return [StoredText(*row) for row in rows]
+
+
+def claim_abandoned(uow: UnitOfWork, clock: Clock, message_id: int) -> bool:
+    """Take an abandoned text for late handling; False if someone else already has. At most
+    once: a crash after this leaves the text marked late, never handled twice."""
+    won = uow.session.execute(
+        update(InboundMessage).where(InboundMessage.id == message_id,
+                                     InboundMessage.handled_at.is_(None))
+        .values(handled_at=clock.now(), outcome=LATE)
+        .execution_options(synchronize_session=False)).rowcount == 1
+    uow.commit()
+    return won
+
+
+def finish_late(uow: UnitOfWork, clock: Clock, text: StoredText, handled: Handled) -> None:
+    """Record a late handling. The webhook that would have carried the reply is long gone, so
+    the reply goes as a text, to a registered visitor's number only."""
+    session = uow.session
+    session.execute(
+        update(InboundMessage).where(InboundMessage.id == text.id, InboundMessage.outcome == LATE)
+        .values(outcome=handled.outcome[:40], reply=handled.reply)
+        .execution_options(synchronize_session=False))
+    visitor = session.scalars(select(Visitor).where(Visitor.phone == text.from_phone)
+                              .order_by(Visitor.id).limit(1)).first()
+    if handled.reply and visitor is not None:
+        queue_text(uow, clock, key=f"late-reply-{text.id}", kind="reply", visitor=visitor,
+                   code="sms_late_reply", params={"reply": handled.reply})
+    uow.commit()

@@ -16,12 +16,10 @@ from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.messaging_response import MessagingResponse
 
-from core import catalogue
 from core.delivery_status import record_status
 from core.inbound import Handled, earlier_reply, finish_inbound, store_inbound
-from core.sms_commands import handle_command
 
-from . import flow
+from .answer import answer
 
 log = logging.getLogger(__name__)
 EXTENSION = "visitline"
@@ -62,8 +60,8 @@ def inbound():
         return Response("try again\n", status=503, mimetype="text/plain")
     if stored is None:
         return _twiml(_earlier(container, message_sid).reply)
-    command = flow.read(body)
-    handled = _handle(container, sender, command)
+    handled = answer(container.uow, container.clock, sender=sender, body=body,
+                     provider_keywords=container.settings.twilio_default_keywords)
     with container.uow() as uow:
         finish_inbound(uow, container.clock, stored, handled)
     return _twiml(handled.reply)
@@ -90,16 +88,6 @@ def status():
                                 message_id=_row_id(message_id))
     log.info("status %s for %s: %s", provider_status, message_sid, outcome)
     return Response(status=204)
-
-
-def _handle(container, sender: str, command) -> Handled:
-    try:
-        with container.uow() as uow:
-            return handle_command(uow, container.clock, from_phone=sender, command=command,
-                                  provider_keywords=container.settings.twilio_default_keywords)
-    except Exception:  # noqa: BLE001 - the visitor is answered whatever went wrong
-        log.exception("could not handle a text (%s)", command.kind)
-        return Handled("error", catalogue.render("reply_try_later", command.language or "en"))
 
 
 def _earlier(container, message_sid: str) -> Handled:

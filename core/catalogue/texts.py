@@ -39,6 +39,8 @@ TEXTS: dict[str, dict[str, str]] = {
                "Dewch â {id_requirements}. Dewch 45 munud yn gynnar. "
                "I ganslo: CANCEL {reference}"),
     },
+    # The answer to a text the line could not answer at once, already in the visitor's language.
+    "sms_late_reply": {"en": "{reply}", "cy": "{reply}"},
     "sms_needs_review": {
         "en": ("Your visit to {prison} on {day} {time} (ref {reference}) must be checked by staff "
                "because the prisoner has moved. Staff will contact you."),
