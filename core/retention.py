@@ -1,20 +1,24 @@
 """Retention (spec row 5): identities are kept for the retention period (settings.retention_days,
 default 7 years), then anonymised: a visitor's personal data once they have been on no booking,
 waiting list or text within it, and the bodies and numbers of texts older than it that belong to
-no booking within it. Bookings and the audit log stay; what was done is recorded there.
+no booking within it. Older than the period too: callers' numbers, recordings and notes on
+escalations, feedback comments, prisoner notices' wording, identification attempts and call
+progress. Bookings and the audit log stay, but an anonymised visitor's audit entries keep only
+which fields changed, not their values; what retention did is recorded there.
 Nothing younger than the period is touched. Safe to run twice."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
 
 from .actor import Actor
 from .audit import record
 from .clock import Clock
-from .models import (Booking, BookingVisitor, InboundMessage, OutboundMessage, Visitor,
-                     VisitSlot, WaitingListEntry)
+from .models import (AuditEvent, Booking, BookingVisitor, CallState, CallStepReply, Escalation,
+                     Feedback, IdentificationAttempt, InboundMessage, OutboundMessage,
+                     PrisonerNotice, Visitor, VisitSlot, WaitingListEntry)
 from .uow import UnitOfWork
 
 SYSTEM = Actor.system()
@@ -28,6 +32,7 @@ class Anonymised:
     visitors: int
     outbound: int
     inbound: int
+    records: int = 0     # escalations, feedback, notices, attempts and call progress
 
 
 def anonymise_expired_data(uow: UnitOfWork, clock: Clock, *, retention_days: int) -> Anonymised:
@@ -44,11 +49,13 @@ def anonymise_expired_data(uow: UnitOfWork, clock: Clock, *, retention_days: int
                                      InboundMessage.from_phone != "")
         .values(body="", reply="", from_phone="")
         .execution_options(synchronize_session=False)).rowcount
-    result = Anonymised(cut_off, len(visitor_ids), outbound, inbound)
-    if visitor_ids or outbound or inbound:
+    records = _blank_records(session, cut_off)
+    result = Anonymised(cut_off, len(visitor_ids), outbound, inbound, records)
+    if visitor_ids or outbound or inbound or records:
         record(session, clock, SYSTEM, "retention", 0, "anonymised",
                after={"cut_off": cut_off, "visitors": len(visitor_ids),
-                      "outbound_messages": outbound, "inbound_messages": inbound})
+                      "outbound_messages": outbound, "inbound_messages": inbound,
+                      "other_records": records})
     uow.commit()
     return result
 
@@ -58,8 +65,42 @@ def _anonymise_visitor(session, clock: Clock, visitor_id: int) -> None:
         first_name=ANONYMISED_NAME, last_name="", date_of_birth=ANONYMISED_BIRTH, phone=None,
         pin_hash=None, external_ref=None, ban_reason="", support_needs="",
         anonymised_at=clock.now()).execution_options(synchronize_session=False))
+    _blank_audit_values(session, visitor_id)
     # The audit entry names the visitor by id only: it must not keep what was removed.
     record(session, clock, SYSTEM, "visitor", visitor_id, "anonymised")
+
+
+def _blank_audit_values(session, visitor_id: int) -> None:
+    """The visitor's own audit entries (registered, changed, ...) held their details: keep
+    which fields, drop what they were. A direct UPDATE: the ORM keeps the log append-only."""
+    events = session.execute(select(AuditEvent.id, AuditEvent.before, AuditEvent.after).where(
+        AuditEvent.entity == "visitor", AuditEvent.entity_id == visitor_id))
+    for event_id, before, after in events.all():
+        session.execute(update(AuditEvent).where(AuditEvent.id == event_id).values(
+            before=_fields_only(before), after=_fields_only(after))
+            .execution_options(synchronize_session=False))
+
+
+def _fields_only(values: dict | None) -> dict | None:
+    return None if values is None else {key: "(anonymised)" for key in values}
+
+
+def _blank_records(session, cut_off: datetime) -> int:
+    changed = 0
+    for statement in (
+        update(Escalation).where(Escalation.created_at < cut_off, Escalation.from_phone != "")
+        .values(from_phone="", recording_url="", outcome="", reason=""),
+        update(Feedback).where(Feedback.created_at < cut_off, Feedback.comment != "")
+        .values(comment=""),
+        update(PrisonerNotice).where(PrisonerNotice.created_at < cut_off,
+                                     PrisonerNotice.text != "").values(text=""),
+        delete(IdentificationAttempt).where(IdentificationAttempt.at < cut_off),
+        delete(CallStepReply).where(CallStepReply.created_at < cut_off),
+        delete(CallState).where(CallState.created_at < cut_off),
+    ):
+        changed += session.execute(
+            statement.execution_options(synchronize_session=False)).rowcount
+    return changed
 
 
 def _blank_outbound(session, cut_off: datetime) -> int:
