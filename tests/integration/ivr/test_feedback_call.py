@@ -1,17 +1,13 @@
-"""Feedback at the end of a call: a rating, and a spoken comment in English (spec row 7).
-Needs core.feedback.record_feedback (the SMS side's use case)."""
+"""Feedback at the end of a call: a rating, and a spoken comment in English (spec row 7),
+recorded by core.feedback.record_feedback, the SMS side's use case too."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from core.models import Feedback
 from tests.support.call_walker import gather_step, phone
 
 from .conftest import WELSH_PHONE, identify
-
-pytest.importorskip("core.feedback")
-
 
 def test_a_rating_and_a_spoken_comment(call, session, world):
     identify(call)
