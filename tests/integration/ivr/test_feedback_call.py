@@ -9,6 +9,7 @@ from tests.support.call_walker import gather_step, phone
 
 from .conftest import WELSH_PHONE, identify
 
+
 def test_a_rating_and_a_spoken_comment(call, session, world):
     identify(call)
     assert call.press("4")[0].startswith("How easy was it to book?")
