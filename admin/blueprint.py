@@ -41,7 +41,7 @@ def _guard(csrf: CSRFProtect):
         session.clear()
         session["notice"] = "You were signed out because the page was not used for a while."
     with c.session() as db:
-        access = access_for(db, session.get("staff_id"))
+        access = access_for(db, session.get("staff_id"), session.get("generation"))
     if access is None:
         session.pop("staff_id", None)
         return redirect(url_for("admin.sign_in", next=request.full_path

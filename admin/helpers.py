@@ -46,10 +46,11 @@ def chosen_prison(db) -> tuple[Prison, list[Prison]]:
     return prisons[0], prisons
 
 
-def start_session(staff_id: int) -> None:
+def start_session(who: Access) -> None:
     """A new session on sign-in: nothing from before survives."""
     session.clear()
-    session["staff_id"] = staff_id
+    session["staff_id"] = who.staff_id
+    session["generation"] = who.generation
     session["sid"] = secrets.token_urlsafe(16)
     session["seen"] = container().clock.now().timestamp()
 

@@ -24,7 +24,6 @@ def register(bp) -> None:
                     methods=["POST"])
     bp.add_url_rule("/prisons/<code>/closures/check", "closure_check", closure_check,
                     methods=["POST"])
-    bp.add_url_rule("/prisons/<code>/closures", "closure_add", closure_add, methods=["POST"])
 
 
 def prisons():
@@ -52,7 +51,9 @@ def prison(code: str, error: Invalid | None = None, form: str = "", status: int 
                                form=form, values=request.form), status
 
 
-def _settings(uow, c, who, found):
+# Each change made by a form on the prison's page: it does the change and says what it did.
+
+def _settings(uow, c, who, found) -> str:
     update_prison_settings(
         uow, c.clock, who, prison_id=found.id,
         min_notice_days=parse_int(request.form.get("min_notice_days"), "min_notice_days"),
@@ -61,9 +62,10 @@ def _settings(uow, c, who, found):
         adult_age=parse_int(request.form.get("adult_age"), "adult_age"),
         reminder_offsets=form_text("reminder_offsets", 40),
         allows_two_tables=form_bool("allows_two_tables"))
+    return "Settings saved."
 
 
-def _add_template(uow, c, who, found):
+def _add_template(uow, c, who, found) -> str:
     f = request.form
     add_session_template(
         uow, c.clock, who, prison_id=found.id,
@@ -74,6 +76,7 @@ def _add_template(uow, c, who, found):
         open_tables=parse_int(f.get("open_tables"), "open_tables"),
         closed_tables=parse_int(f.get("closed_tables"), "closed_tables"),
         kind=form_text("kind", 20))
+    return "Session added."
 
 
 def _template_id(found) -> int:
@@ -83,42 +86,48 @@ def _template_id(found) -> int:
     return template_id
 
 
-def _capacity(uow, c, who, found):
+def _capacity(uow, c, who, found) -> str:
     change_capacity(uow, c.clock, who, template_id=_template_id(found),
                     open_tables=parse_int(request.form.get("open_tables"), "open_tables"),
                     closed_tables=parse_int(request.form.get("closed_tables"), "closed_tables"))
+    return "Capacity changed."
 
 
-def _end(uow, c, who, found):
+def _end(uow, c, who, found) -> str:
     end_session_template(uow, c.clock, who, template_id=_template_id(found),
                          last_date=parse_date(request.form.get("last_date"), "last_date"))
+    return "The session ends on that date."
 
 
-ACTIONS = {"settings": (_settings, "Settings saved."),
-           "sessions": (_add_template, "Session added."),
-           "capacity": (_capacity, "Capacity changed."),
-           "end-session": (_end, "The session ends on that date.")}
+def _close(uow, c, who, found) -> str:
+    """A closure, once confirmed (closure_check): sessions closed, bookings ended, visitors
+    texted."""
+    done = add_closure(uow, c.clock, who, _closure_plan(uow.session, c, who, found))
+    return (f"Closure added: {done.slots_closed} session(s) closed, "
+            f"{len(done.bookings_ended)} booking(s) cancelled and their visitors texted.")
+
+
+ACTIONS = {"settings": _settings, "sessions": _add_template, "capacity": _capacity,
+           "end-session": _end, "closures": _close}
 
 
 def prison_change(code: str, action: str):
     who = admin_only()
     if action not in ACTIONS:
         abort(404)
-    change, done = ACTIONS[action]
     c = container()
     try:
         with c.uow() as uow:
-            change(uow, c, who, _prison(uow.session, code))
+            done = ACTIONS[action](uow, c, who, _prison(uow.session, code))
     except Invalid as problem:
         return prison(code, problem, action, 400)
     flash(done)
     return redirect(url_for("admin.prison", code=code.upper()))
 
 
-def _plan(db, c, who, code):
-    found = _prison(db, code)
+def _closure_plan(db, c, who, found: Prison):
     f = request.form
-    return found, plan_closure(
+    return plan_closure(
         db, c.clock, who, prison=found, first_date=parse_date(f.get("first_date"), "first_date"),
         last_date=parse_date(f.get("last_date"), "last_date", required=False),
         template_id=parse_int(f.get("template_id"), "template_id", required=False),
@@ -126,12 +135,13 @@ def _plan(db, c, who, code):
 
 
 def closure_check(code: str):
-    """Step 1: the closure checked and the bookings it would end listed, to confirm."""
+    """The closure checked and the bookings it would end listed, to confirm (then _close)."""
     who = admin_only()
     c = container()
     try:
         with c.uow() as uow:
-            found, plan = _plan(uow.session, c, who, code)
+            found = _prison(uow.session, code)
+            plan = _closure_plan(uow.session, c, who, found)
             affected = affected_bookings(uow.session, c.clock, plan)
             uow.commit()
             return render_template("admin/closure_check.html", prison=found, plan=plan,
@@ -139,19 +149,4 @@ def closure_check(code: str):
                                    template=next((t for t in found.templates
                                                   if t.id == plan.template_id), None))
     except Invalid as problem:
-        return prison(code, problem, "closure", 400)
-
-
-def closure_add(code: str):
-    """Step 2, confirmed: sessions closed, bookings ended, visitors texted."""
-    who = admin_only()
-    c = container()
-    try:
-        with c.uow() as uow:
-            _, plan = _plan(uow.session, c, who, code)
-            done = add_closure(uow, c.clock, who, plan)
-    except Invalid as problem:
-        return prison(code, problem, "closure", 400)
-    flash(f"Closure added: {done.slots_closed} session(s) closed, {len(done.bookings_ended)} "
-          f"booking(s) cancelled and their visitors texted.")
-    return redirect(url_for("admin.prison", code=code.upper()))
+        return prison(code, problem, "closures", 400)

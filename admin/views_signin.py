@@ -1,9 +1,10 @@
-"""Signing in and out."""
+"""Signing in (throttled per username and per client address: core.sign_in) and out."""
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, session, url_for
 
-from core.staff import Invalid, authenticate
+from core.sign_in import TooManyFailures, authenticate
+from core.staff import Invalid
 
 from .helpers import container, safe_next, start_session
 
@@ -28,13 +29,20 @@ def sign_in():
         with c.uow() as uow:
             who = authenticate(uow, c.clock, c.hasher, username=request.form.get("username", ""),
                                password=request.form.get("password", ""),
+                               client_address=request.remote_addr or "",
                                dummy_hash=_dummy_hash(c.hasher))
+    except TooManyFailures as refused:
+        return _try_again(refused), 429, {"Retry-After": str(int(refused.wait.total_seconds()))}
     except Invalid as problem:
-        return render_template("admin/sign_in.html", error=problem.message,
-                               username=request.form.get("username", "")[:80],
-                               next=safe_next(request.form.get("next"))), 401
-    start_session(who.staff_id)
+        return _try_again(problem), 401
+    start_session(who)
     return redirect(safe_next(request.form.get("next")) or url_for("admin.home"))
+
+
+def _try_again(problem: Invalid) -> str:
+    return render_template("admin/sign_in.html", error=problem.message,
+                           username=request.form.get("username", "")[:80],
+                           next=safe_next(request.form.get("next")))
 
 
 def sign_out():

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 
-from core import retention, scheduling, waiting_list
+from core import conversation, retention, scheduling, sign_in, waiting_list
 from core.models import OutboundMessage
 from core.models.messages import FAILED, QUEUED
 from sms.answer import answer_abandoned
@@ -116,9 +116,25 @@ def anonymise_expired_data() -> dict:
     return {"visitors": done.visitors, "outbound": done.outbound, "inbound": done.inbound}
 
 
+def forget_ended_calls() -> int:
+    container = current()
+    with container.uow() as uow:
+        return conversation.forget_ended_calls(uow, container.clock)
+
+
+def forget_old_sign_in_failures() -> int:
+    container = current()
+    with container.uow() as uow:
+        return sign_in.forget_old_sign_in_failures(uow, container.clock)
+
+
 def daily() -> dict:
-    """Once a day (early morning): tomorrow's visits lists, and retention."""
-    return {"visits_lists": prepare_visits_lists(), "anonymised": anonymise_expired_data()}
+    """Once a day (early morning): tomorrow's visits lists, retention, and forgetting what is
+    kept only for a while: calls ended (or abandoned) over a day ago, failed staff sign-ins.
+    Each is safe to run twice (the in-process runner runs it again after a restart)."""
+    return {"visits_lists": prepare_visits_lists(), "anonymised": anonymise_expired_data(),
+            "calls_forgotten": forget_ended_calls(),
+            "sign_in_failures_forgotten": forget_old_sign_in_failures()}
 
 
 def send_failed(job, connection, exc_type, exc_value, traceback) -> None:

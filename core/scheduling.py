@@ -1,10 +1,10 @@
 """What the scheduler does, as use cases over the database (the source of truth): feedback
 requests after a visit, visiting-order renewals, requests not reviewed by their cut-off, the
-next day's visits lists. Each is safe to run twice: a guarded UPDATE or a text's dedupe key
-lets only one run change anything. Retention is in core.retention."""
+next day's visits lists. Each is safe to run twice: a guarded UPDATE, a text's dedupe key or
+an audit entry read under a row lock lets only one run change anything. Retention is in
+core.retention."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select, update
@@ -14,11 +14,12 @@ from .actor import Actor
 from .audit import record
 from .clock import Clock, at_local, local_today
 from .errors import Refused
-from .models import ATTENDED, BOOKED, REQUESTED, Booking, Prison, Prisoner, VisitSlot
+from .models import (ATTENDED, BOOKED, REQUESTED, AuditEvent, Booking, Prison, Prisoner,
+                     VisitSlot)
 from .outbox import text_about_booking
 from .requests import reject_request
-from .slots import ensure_visit_slots
 from .uow import UnitOfWork
+from .visits_list import visits_list
 
 SYSTEM = Actor.system()
 FEEDBACK_AFTER = timedelta(hours=1)     # after the visit ends
@@ -102,57 +103,30 @@ def reject_unreviewed_requests(uow: UnitOfWork, clock: Clock) -> int:
     return rejected
 
 
-@dataclass(frozen=True)
-class VisitsListLine:
-    starts_at: datetime
-    reference: str
-    prisoner: str
-    location: str
-    closed: bool
-    visitors: list[dict]
-    support_needs: str
-    status: str
-
-
-def visits_list(session, prison_id: int, day: date) -> list[VisitsListLine]:
-    """Who is coming to one prison on one day, session by session (spec row 4)."""
-    bookings = session.scalars(
-        select(Booking).join(VisitSlot, VisitSlot.id == Booking.slot_id)
-        .where(Booking.prison_id == prison_id, VisitSlot.date == day,
-               Booking.status.in_((BOOKED, REQUESTED, ATTENDED)))
-        .order_by(VisitSlot.starts_at, Booking.id)).all()
-    return [VisitsListLine(
-        starts_at=b.slot.starts_at, reference=b.reference, prisoner=b.prisoner.name,
-        location=b.prisoner.location, closed=b.closed, support_needs=b.support_needs,
-        status=b.status,
-        visitors=[{"name": m.visitor.name, "date_of_birth": m.visitor.date_of_birth.isoformat(),
-                   "relationship": m.relationship_to_prisoner, "id_status": m.visitor.id_status,
-                   "flags": _flags(m.visitor)} for m in b.party]) for b in bookings]
-
-
 def prepare_visits_lists(uow: UnitOfWork, clock: Clock) -> dict[str, int]:
-    """Each morning: tomorrow's visits list per prison, counted in the audit log, and visit
-    slots made up to the end of the booking window. Returns visits per prison code."""
+    """Each morning: tomorrow's visits list per prison (core.visits_list; making the visit
+    slots up to the end of the booking window), counted in the audit log. Once a day: run again,
+    it does nothing (the audit entry is the guard, read with the prison's row locked). Returns
+    the visits per prison code of the lists this run prepared."""
     session = uow.session
     tomorrow = local_today(clock) + timedelta(days=1)
     counts = {}
-    for prison in session.scalars(select(Prison).order_by(Prison.id)):
-        ensure_visit_slots(session, prison, clock)
-        lines = visits_list(session, prison.id, tomorrow)
-        counts[prison.code] = len(lines)
+    for prison in session.scalars(select(Prison).order_by(Prison.id).with_for_update()):
+        if _list_prepared(session, clock, prison.id, tomorrow):
+            continue
+        visits = [visit for listed in visits_list(session, clock, prison=prison, day=tomorrow)
+                  for visit in listed.visits]
+        counts[prison.code] = len(visits)
         record(session, clock, SYSTEM, "prison", prison.id, "visits_list_prepared",
-               after={"day": tomorrow, "visits": len(lines),
-                      "visitors": sum(len(line.visitors) for line in lines)})
+               after={"day": tomorrow, "visits": len(visits),
+                      "visitors": sum(len(visit.visitors) for visit in visits)})
     uow.commit()
     return counts
 
 
-def _flags(visitor) -> list[str]:
-    flags = []
-    if visitor.public_protection_flag:
-        flags.append("public protection")
-    if visitor.restriction_under_review:
-        flags.append("restriction under review")
-    if visitor.closed_visits_only:
-        flags.append("closed visits only")
-    return flags
+def _list_prepared(session, clock: Clock, prison_id: int, day: date) -> bool:
+    recent = session.scalars(select(AuditEvent.after).where(
+        AuditEvent.entity == "prison", AuditEvent.entity_id == prison_id,
+        AuditEvent.action == "visits_list_prepared",
+        AuditEvent.at > clock.now() - timedelta(days=2)))
+    return any((after or {}).get("day") == day.isoformat() for after in recent)

@@ -1,16 +1,17 @@
-"""Staff accounts: creating them, signing in (throttled, with a lockout), and what each may see.
+"""Staff accounts: creating them, disabling and enabling them, resetting passwords, and what
+each may see. Signing in is core.sign_in.
 
 Two roles: staff, for some prisons or all, and administrators (every prison, plus the prison
 settings and staff accounts). Every admin view asks `Access` before it shows or changes
-anything; nothing is allowed by default.
+anything; nothing is allowed by default. Disabling an account or resetting its password ends
+every session it has (the account's session generation moves on).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from .actor import Actor
 from .audit import record
@@ -22,11 +23,7 @@ from .uow import UnitOfWork
 STAFF, ADMIN = "staff", "admin"
 ROLES = (STAFF, ADMIN)
 MIN_PASSWORD_LENGTH = 12
-FAILURES_BEFORE_LOCK = 5
-LOCK_FOR = timedelta(minutes=15)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
-SIGN_IN_FAILED = ("The username or password is not right, or the account is locked after too "
-                  "many tries. Try again in 15 minutes, or ask an administrator.")
 
 
 class Invalid(ValueError):
@@ -49,6 +46,7 @@ class Access:
     role: str
     all_prisons: bool
     prison_ids: frozenset[int]
+    generation: int             # the account's session generation this access was given under
 
     @property
     def is_admin(self) -> bool:
@@ -73,13 +71,15 @@ class Access:
             raise NotAllowed("administrators only")
 
 
-def access_for(session, staff_id: int | None) -> Access | None:
-    """What a signed-in member of staff may do now (None if the account is gone or disabled)."""
+def access_for(session, staff_id: int | None, generation: int | None) -> Access | None:
+    """What a member of staff signed in under this session generation may do now (None if the
+    account is gone or disabled, or its sessions were ended since)."""
     user = session.get(StaffUser, staff_id) if staff_id else None
-    if user is None or not user.active or user.role not in ROLES:
+    if user is None or not user.active or user.role not in ROLES \
+            or user.session_generation != generation:
         return None
     return Access(user.id, user.username, user.role, user.all_prisons,
-                  frozenset(link.prison_id for link in user.prisons))
+                  frozenset(link.prison_id for link in user.prisons), user.session_generation)
 
 
 def visible_prisons(session, access: Access) -> list[Prison]:
@@ -96,7 +96,8 @@ def create_staff(uow: UnitOfWork, clock: Clock, hasher: PinHasher, *, username: 
     username = (username or "").strip().lower()
     _check_new_account(session, username, password, role, prison_ids, all_prisons)
     user = StaffUser(username=username, password_hash=hasher.hash(password), role=role,
-                     all_prisons=all_prisons or role == ADMIN, active=True, failed_sign_ins=0)
+                     all_prisons=all_prisons or role == ADMIN, active=True,
+                     session_generation=0)
     user.prisons = [StaffPrison(prison_id=pid) for pid in sorted(set(prison_ids))]
     session.add(user)
     session.flush()
@@ -114,8 +115,7 @@ def _check_new_account(session, username: str, password: str, role: str, prison_
                       "underscores, starting with a letter or digit.", "username")
     if session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
         raise Invalid("That username is taken.", "username")
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.", "password")
+    _check_password(password)
     if role not in ROLES:
         raise Invalid("The role must be staff or administrator.", "role")
     if role == STAFF and not all_prisons and not prison_ids:
@@ -126,43 +126,59 @@ def _check_new_account(session, username: str, password: str, role: str, prison_
         raise Invalid("One of those prisons does not exist.", "prisons")
 
 
-def authenticate(uow: UnitOfWork, clock: Clock, hasher: PinHasher, *, username: str,
-                 password: str, dummy_hash: str) -> Access:
-    """The account these credentials open. Every failure gets the same answer (SIGN_IN_FAILED),
-    takes as long (an unknown name is checked against `dummy_hash`), and counts: five in a row
-    lock the account for 15 minutes."""
-    session = uow.session
-    now = clock.now()
-    user = session.scalar(select(StaffUser).where(
-        StaffUser.username == (username or "").strip().lower()))
-    if user is None or not user.active:
-        hasher.verify(dummy_hash, password or "")
-        raise Invalid(SIGN_IN_FAILED)
-    if _locked(user, now):
-        raise Invalid(SIGN_IN_FAILED)
-    if not hasher.verify(user.password_hash, password or ""):
-        _count_failure(uow, clock, user)
-        raise Invalid(SIGN_IN_FAILED)
-    user.failed_sign_ins = 0
-    user.locked_until = None
-    record(session, clock, Actor.staff(user.id), "staff", user.id, "signed_in")
-    uow.commit()
-    return access_for(session, user.id)
-
-
-def _locked(user: StaffUser, now: datetime) -> bool:
-    return user.locked_until is not None and user.locked_until > now
-
-
-def _count_failure(uow: UnitOfWork, clock: Clock, user: StaffUser) -> None:
-    user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
-    if user.failed_sign_ins >= FAILURES_BEFORE_LOCK:
-        user.failed_sign_ins = 0
-        user.locked_until = clock.now() + LOCK_FOR
-        record(uow.session, clock, Actor.system("admin"), "staff", user.id, "sign_in_locked",
-               after={"locked_until": user.locked_until})
-    uow.commit()
-
-
 def staff_accounts(session) -> list[StaffUser]:
     return list(session.scalars(select(StaffUser).order_by(StaffUser.username)))
+
+
+def staff_account(session, access: Access, staff_id: int) -> StaffUser:
+    access.check_admin()
+    user = session.get(StaffUser, staff_id)
+    if user is None:
+        raise NotAllowed("no such account")
+    return user
+
+
+def set_active(uow: UnitOfWork, clock: Clock, access: Access, *, staff_id: int,
+               active: bool) -> StaffUser:
+    """Disable an account (it cannot sign in, and its sessions end at their next request) or
+    enable it again (its old sessions stay ended). Nobody disables their own account, so an
+    administrator is always left."""
+    session = uow.session
+    user = staff_account(session, access, staff_id)
+    if not active and user.id == access.staff_id:
+        raise Invalid("You cannot disable your own account. Ask another administrator.")
+    changed = session.execute(
+        update(StaffUser).where(StaffUser.id == staff_id, StaffUser.active == (not active))
+        .values(active=active, session_generation=StaffUser.session_generation + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if not changed:
+        raise Invalid(f"That account is already {'enabled' if active else 'disabled'}.")
+    record(session, clock, access.actor, "staff", staff_id,
+           "staff_enabled" if active else "staff_disabled",
+           before={"active": not active}, after={"active": active})
+    uow.commit()
+    session.refresh(user)
+    return user
+
+
+def reset_password(uow: UnitOfWork, clock: Clock, hasher: PinHasher, access: Access, *,
+                   staff_id: int, password: str) -> StaffUser:
+    """A new password for an account, set by an administrator; every session the account has
+    ends (whoever knew the old password is signed out)."""
+    session = uow.session
+    user = staff_account(session, access, staff_id)
+    _check_password(password)
+    session.execute(update(StaffUser).where(StaffUser.id == staff_id)
+                    .values(password_hash=hasher.hash(password),
+                            session_generation=StaffUser.session_generation + 1)
+                    .execution_options(synchronize_session=False))
+    record(session, clock, access.actor, "staff", staff_id, "staff_password_reset",
+           after={"sessions_ended": True})
+    uow.commit()
+    session.refresh(user)
+    return user
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.", "password")

@@ -83,8 +83,10 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(10), default="staff")  # staff | admin
     all_prisons: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Bumped to end every session of the account (disabled, password reset): a session names
+    # the generation it was signed in under.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     prisons: Mapped[list[StaffPrison]] = relationship(cascade="all, delete-orphan")
 
@@ -94,6 +96,21 @@ class StaffPrison(Base):
 
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), primary_key=True)
     prison_id: Mapped[int] = mapped_column(ForeignKey("prison.id"), primary_key=True)
+
+
+class SignInFailure(Base):
+    """A failed staff sign-in: what the sign-in throttle counts, per username (known or not)
+    and per client address."""
+
+    __tablename__ = "sign_in_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    username: Mapped[str] = mapped_column(String(80))
+    client_address: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_sign_in_failure_username_at", "username", "at"),
+                      Index("ix_sign_in_failure_client_address_at", "client_address", "at"))
 
 
 class CallState(Base):

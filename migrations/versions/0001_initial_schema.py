@@ -97,6 +97,17 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_prison')),
     sa.UniqueConstraint('code', name=op.f('uq_prison_code'))
     )
+    op.create_table('sign_in_failure',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', core.models.base.UTCDateTime(), nullable=False),
+    sa.Column('username', sa.String(length=80), nullable=False),
+    sa.Column('client_address', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sign_in_failure'))
+    )
+    with op.batch_alter_table('sign_in_failure', schema=None) as batch_op:
+        batch_op.create_index('ix_sign_in_failure_client_address_at', ['client_address', 'at'], unique=False)
+        batch_op.create_index('ix_sign_in_failure_username_at', ['username', 'at'], unique=False)
+
     op.create_table('staff_user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=80), nullable=False),
@@ -104,8 +115,8 @@ def upgrade() -> None:
     sa.Column('role', sa.String(length=10), nullable=False),
     sa.Column('all_prisons', sa.Boolean(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('failed_sign_ins', sa.Integer(), nullable=False),
-    sa.Column('locked_until', core.models.base.UTCDateTime(), nullable=True),
+    sa.Column('session_generation', sa.Integer(), nullable=False),
+    sa.Column('last_signed_in_at', core.models.base.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_user')),
     sa.UniqueConstraint('username', name=op.f('uq_staff_user_username'))
     )
@@ -519,6 +530,11 @@ def downgrade() -> None:
 
     op.drop_table('visitor')
     op.drop_table('staff_user')
+    with op.batch_alter_table('sign_in_failure', schema=None) as batch_op:
+        batch_op.drop_index('ix_sign_in_failure_username_at')
+        batch_op.drop_index('ix_sign_in_failure_client_address_at')
+
+    op.drop_table('sign_in_failure')
     op.drop_table('prison')
     op.drop_table('phone_opt_out')
     with op.batch_alter_table('inbound_message', schema=None) as batch_op:

@@ -46,7 +46,7 @@ def line(databases, hasher, tmp_path):
         approve(session, prisoner, sarah, relationship="wife")
         approve(session, other, flagged, relationship="sister")
         session.add(StaffUser(username="boss", password_hash=hasher.hash(PASSWORD),
-                              role="admin", all_prisons=True, active=True, failed_sign_ins=0))
+                              role="admin", all_prisons=True, active=True))
         session.add(Escalation(kind="callback", from_phone="+447400777888",
                                prison_id=prison.id, created_at=NOW, reason="callback"))
         ensure_visit_slots(session, prison, container.clock)
@@ -64,11 +64,7 @@ def line(databases, hasher, tmp_path):
 def test_a_day_on_the_staff_pages(line, serve, chromium_page):
     page = chromium_page
     with serve(create_app(container=line)) as served:
-        page.goto(served.url + "/admin/visits")
-        page.get_by_label("Username").fill("boss")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url("**/admin/visits")
+        _sign_in(page, served.url + "/admin/visits")
 
         # The day's visits.
         page.get_by_label("Date").fill(THU.isoformat())
@@ -112,6 +108,15 @@ def test_a_day_on_the_staff_pages(line, serve, chromium_page):
         assert _status(line, request_reference) == "cancelled"
 
 
+def _sign_in(page, url: str) -> None:
+    """Open a staff page: asked to sign in first, as the administrator, then shown it."""
+    page.goto(url)
+    page.get_by_label("Username").fill("boss")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(url)
+
+
 def _reference(container, prisoner_first_name: str) -> str:
     from core.models import Prisoner
     with container.session() as session:
@@ -123,3 +128,38 @@ def _reference(container, prisoner_first_name: str) -> str:
 def _status(container, reference: str) -> str:
     with container.session() as session:
         return session.scalar(select(Booking.status).where(Booking.reference == reference))
+
+
+def test_an_administrator_manages_staff_accounts(line, serve, chromium_page):
+    page = chromium_page
+    with serve(create_app(container=line)) as served:
+        _sign_in(page, served.url + "/admin/staff")
+
+        # Add an account for HMP Leeds.
+        page.get_by_label("Username").fill("clerk")
+        page.get_by_label("Password (at least 12 characters)").fill("first long password")
+        page.get_by_label("HMP Leeds").check()
+        page.get_by_role("button", name="Create account").click()
+        assert "Account clerk created." in page.locator("[role=status]").inner_text()
+
+        # Reset its password, then disable it.
+        page.get_by_role("link", name="clerk").click()
+        page.get_by_label("New password (at least 12 characters)").fill("second long password")
+        page.get_by_role("button", name="Reset password").click()
+        assert "Password reset" in page.locator("[role=status]").inner_text()
+        page.get_by_role("button", name="Disable clerk").click()
+        assert "Account disabled" in page.locator("[role=status]").inner_text()
+        log = page.locator("table.audit").inner_text()
+        assert "staff_disabled" in log and "staff_password_reset" in log
+        assert "$argon2" not in page.content()
+
+        # The disabled account cannot sign in.
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_label("Username").fill("clerk")
+        page.get_by_label("Password").fill("second long password")
+        page.get_by_role("button", name="Sign in").click()
+        assert "The username or password is not right." in page.locator(
+            "[role=alert]").inner_text()
+    with line.session() as session:
+        clerk = session.scalar(select(StaffUser).where(StaffUser.username == "clerk"))
+        assert not clerk.active and clerk.password_hash.startswith("$argon2id$")

@@ -33,7 +33,7 @@ def password_hash(hasher) -> str:
 def add_staff(session, username: str, password_hash: str, *, role: str = "staff",
               prisons: tuple[Prison, ...] = (), all_prisons: bool = False) -> StaffUser:
     user = StaffUser(username=username, password_hash=password_hash, role=role,
-                     all_prisons=all_prisons, active=True, failed_sign_ins=0)
+                     all_prisons=all_prisons, active=True)
     user.prisons = [StaffPrison(prison_id=p.id) for p in prisons]
     session.add(user)
     session.flush()

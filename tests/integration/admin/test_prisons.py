@@ -119,5 +119,13 @@ def test_bad_closures_are_explained_and_close_nothing(administrator, session, wo
         VisitSlot.closed_reason.is_not(None))).all()
 
 
+def test_a_closure_without_a_reason_points_at_the_reason_field(administrator, world):
+    response = administrator.post("/admin/prisons/LEI/closures/check",
+                                  {"first_date": "2026-12-05", "reason": ""})
+    page = text(response)
+    assert 'href="#reason"' in page and 'id="reason"' in page
+    assert 'aria-describedby="reason-error"' in page
+
+
 def test_an_unknown_prison_is_not_found(administrator):
     assert administrator.get("/admin/prisons/NOPE").status_code == 404
