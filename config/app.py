@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .container import Container, build
 from .settings import Settings, from_environment
@@ -15,6 +16,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app = Flask("visitline", instance_relative_config=False)
     app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.environment == "test")
     app.extensions[EXTENSION] = container
+    if settings.trusted_proxies:
+        # The client's address (the staff sign-in throttle counts per address) from the
+        # X-Forwarded-For entries our own proxies added, and no further back.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
 
     @app.get("/healthz")
     def healthz():
