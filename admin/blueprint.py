@@ -4,10 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from core.sign_in import session_ended
 from core.staff import NotAllowed, access_for
 
 from . import (views_bookings, views_escalations, views_feedback, views_operations,
-               views_prisons, views_signin, views_staff, views_visitors, views_visits)
+               views_prisons, views_review, views_signin, views_staff, views_visitors,
+               views_visits)
 from .helpers import container, install_filters
 
 OPEN_ENDPOINTS = {"admin.sign_in", "admin.static"}
@@ -24,7 +26,8 @@ def make_blueprint(csrf: CSRFProtect) -> Blueprint:
     bp.register_error_handler(404, _not_found)
     install_filters(bp)
     for module in (views_signin, views_escalations, views_visits, views_bookings,
-                   views_visitors, views_prisons, views_feedback, views_operations, views_staff):
+                   views_visitors, views_prisons, views_feedback, views_operations, views_staff,
+                   views_review):
         module.register(bp)
     return bp
 
@@ -42,6 +45,8 @@ def _guard(csrf: CSRFProtect):
         session["notice"] = "You were signed out because the page was not used for a while."
     with c.session() as db:
         access = access_for(db, session.get("staff_id"), session.get("generation"))
+        if access is not None and session_ended(db, session.get("sid")):
+            access = None       # signed out: this is a copy of the cookie
     if access is None:
         session.pop("staff_id", None)
         return redirect(url_for("admin.sign_in", next=request.full_path

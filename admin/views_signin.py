@@ -1,9 +1,9 @@
 """Signing in (throttled per username and per client address: core.sign_in) and out."""
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, g, redirect, render_template, request, session, url_for
 
-from core.sign_in import TooManyFailures, authenticate
+from core.sign_in import TooManyFailures, authenticate, sign_out as end_session
 from core.staff import Invalid
 
 from .helpers import container, safe_next, start_session
@@ -46,6 +46,11 @@ def _try_again(problem: Invalid) -> str:
 
 
 def sign_out():
+    """The session ends server-side too: a copy of its cookie is refused from now on."""
+    c = container()
+    with c.uow() as uow:
+        end_session(uow, c.clock, g.access, session_id=session["sid"],
+                    lapses_after=current_app.extensions["visitline.admin"]["idle"])
     session.clear()
     session["notice"] = "You have signed out."
     return redirect(url_for("admin.sign_in"))

@@ -1,20 +1,28 @@
-"""The visits list per prison, date and session: on screen, printable and as CSV."""
+"""The visits list per prison, date and session: on screen, printable and as CSV; and, once a
+session has started, recording whether each visit's party came."""
 from __future__ import annotations
 
 import csv
 import io
 
-from flask import Response, render_template, request
+from flask import Response, flash, redirect, render_template, request, url_for
 
+from core.attendance import OUTCOMES, record_attendance
+from core.errors import Refused
+from core.find import get_booking
+from core.models import ATTENDED
+from core.staff import NotAllowed
 from core.visits_list import CSV_HEADER, csv_rows, visits_list
 
-from .helpers import chosen_prison, container, query_date
+from .helpers import access, chosen_prison, container, form_text, query_date
 
 
 def register(bp) -> None:
     bp.add_url_rule("/visits", "visits", visits)
     bp.add_url_rule("/visits/print", "visits_print", visits_print)
     bp.add_url_rule("/visits.csv", "visits_csv", visits_csv)
+    bp.add_url_rule("/visits/<int:booking_id>/attendance", "attendance", attendance,
+                    methods=["POST"])
 
 
 def _listing():
@@ -27,7 +35,7 @@ def _listing():
         uow.commit()     # slots made for the day are kept
         chosen = [s for s in sessions if str(s.slot_id) == slot] if slot.isdigit() else sessions
         return dict(prison=prison, prisons=prisons, day=day, all_sessions=sessions,
-                    sessions=chosen, slot=slot)
+                    sessions=chosen, slot=slot, now=c.clock.now())
 
 
 def visits():
@@ -54,3 +62,41 @@ def _cell(value) -> str:
     """Spreadsheets run cells that start with = + - @ as formulas: names are typed by callers."""
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def attendance(booking_id: int):
+    """"Arrived" / "Did not come" on the visits list; back to the same list after."""
+    c = container()
+    outcome = form_text("outcome", 10)
+    if outcome not in OUTCOMES:
+        return render_template("admin/problem.html", title="Please try again",
+                               text="Choose whether the visitors arrived."), 400
+    try:
+        with c.uow() as uow:
+            booking = _visible_booking(uow.session, booking_id)
+            back = _back_to_list(booking)
+            done = record_attendance(uow, c.clock, booking_id=booking_id, outcome=outcome,
+                                     actor=access().actor)
+    except Refused as refusal:
+        return render_template("admin/problem.html", title="Not recorded",
+                               text=refusal.message()), 400
+    said = "arrived" if outcome == ATTENDED else "did not come"
+    flash(f"Recorded: the visitors for {done.reference} {said}." if done.changed
+          else f"Already recorded: the visitors for {done.reference} {said}.")
+    return redirect(back)
+
+
+def _visible_booking(db, booking_id: int):
+    try:
+        booking = get_booking(db, booking_id)
+    except Refused:
+        raise NotAllowed("no such booking") from None
+    access().check_prison(booking.prison_id)
+    return booking
+
+
+def _back_to_list(booking) -> str:
+    session = form_text("session", 12)
+    return url_for("admin.visits", prison=booking.slot.prison.code,
+                   date=booking.slot.date.isoformat(),
+                   session=session if session.isdigit() else None)

@@ -128,13 +128,21 @@ def forget_old_sign_in_failures() -> int:
         return sign_in.forget_old_sign_in_failures(uow, container.clock)
 
 
+def forget_ended_staff_sessions() -> int:
+    container = current()
+    with container.uow() as uow:
+        return sign_in.forget_ended_sessions(uow, container.clock)
+
+
 def daily() -> dict:
     """Once a day (early morning): tomorrow's visits lists, retention, and forgetting what is
-    kept only for a while: calls ended (or abandoned) over a day ago, failed staff sign-ins.
+    kept only for a while: calls ended (or abandoned) over a day ago, failed staff sign-ins,
+    signed-out staff sessions whose cookies the idle timeout now refuses anyway.
     Each is safe to run twice (the in-process runner runs it again after a restart)."""
     return {"visits_lists": prepare_visits_lists(), "anonymised": anonymise_expired_data(),
             "calls_forgotten": forget_ended_calls(),
-            "sign_in_failures_forgotten": forget_old_sign_in_failures()}
+            "sign_in_failures_forgotten": forget_old_sign_in_failures(),
+            "staff_sessions_forgotten": forget_ended_staff_sessions()}
 
 
 def send_failed(job, connection, exc_type, exc_value, traceback) -> None:

@@ -1,14 +1,17 @@
 """A prisoner released or transferred: pending requests are rejected, booked visits go to
-staff for review, and visitors are told."""
+staff for review, and visitors are told. Staff then keep each visit (`keep_reviewed_visit`) or
+cancel it with a reason (core.cancel)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .actor import Actor
 from .audit import record
 from .cancel import end_booking
 from .catalogue import Phrase, render
 from .clock import Clock
+from .errors import Refused
+from .find import get_booking
 from .models import BOOKED, REJECTED, REQUESTED, Booking, VisitSlot
 from .outbox import text_about_booking
 from .people import get_prisoner
@@ -56,3 +59,33 @@ def _future_bookings(session, clock: Clock, prisoner_id: int) -> list[Booking]:
         select(Booking).join(VisitSlot, Booking.slot_id == VisitSlot.id)
         .where(Booking.prisoner_id == prisoner_id, Booking.status.in_((REQUESTED, BOOKED)),
                VisitSlot.starts_at > clock.now())))
+
+
+def visits_to_review(session, *, prison_id: int) -> list[Booking]:
+    """Booked visits at this prison that staff must keep or cancel since their prisoner moved,
+    soonest first."""
+    return list(session.scalars(
+        select(Booking).join(VisitSlot, Booking.slot_id == VisitSlot.id)
+        .where(Booking.prison_id == prison_id, Booking.status == BOOKED,
+               Booking.needs_review.is_(True))
+        .order_by(VisitSlot.starts_at, Booking.id)))
+
+
+def keep_reviewed_visit(uow: UnitOfWork, clock: Clock, *, booking_id: int,
+                        actor: Actor) -> bool:
+    """Staff decide a visit under review goes ahead: it leaves the review queue. False if it
+    was not waiting for review (kept already, or ended)."""
+    session = uow.session
+    booking = get_booking(session, booking_id)
+    if booking.status != BOOKED:
+        raise Refused("review_visit_ended")
+    kept = session.execute(
+        update(Booking).where(Booking.id == booking.id, Booking.status == BOOKED,
+                              Booking.needs_review.is_(True))
+        .values(needs_review=False).execution_options(synchronize_session=False)).rowcount
+    if not kept:
+        return False
+    record(session, clock, actor, "booking", booking.id, "review_kept",
+           before={"needs_review": True}, after={"needs_review": False})
+    uow.commit()
+    return True

@@ -31,6 +31,7 @@ REVIEW_CUT_OFF = time(12, 0)            # the day before the visit, as for booki
 def request_feedback(uow: UnitOfWork, clock: Clock) -> int:
     """One text per visit that has ended, asking for a 1-5 rating. Returns texts written."""
     now = clock.now()
+    # A visit recorded as a no-show (core.attendance) is not asked: the party never came.
     bookings = uow.session.scalars(
         select(Booking).join(VisitSlot, VisitSlot.id == Booking.slot_id)
         .where(Booking.status.in_((BOOKED, ATTENDED)),

@@ -1,4 +1,4 @@
-"""Signing in to the staff pages, and the throttle on failed sign-ins.
+"""Signing in to the staff pages, the throttle on failed sign-ins, and signing out.
 
 The throttle (`sign_in_throttle`): at most five failed sign-ins in any 15 minutes for one
 username, and as many from one client address. Once there are five, sign-in is refused, without
@@ -7,6 +7,9 @@ minutes. Refused tries are not counted. A username nobody has counts like a real
 refused says nothing about which accounts exist. A username's count starts again when its
 account signs in; an address's does not (else signing in to your own account would reset the
 count while guessing at others').
+
+Signing out ends that one session for good (`sign_out`): its id is kept as ended, so a copy of
+its cookie is refused, while the same account's sessions in other browsers carry on.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from .actor import Actor
 from .audit import record
 from .clock import Clock
 from .models import StaffUser
-from .models.records import SignInFailure
+from .models.records import EndedStaffSession, SignInFailure
 from .ports import PinHasher
 from .staff import Access, Invalid, access_for
 from .uow import UnitOfWork
@@ -130,5 +133,31 @@ def forget_old_sign_in_failures(uow: UnitOfWork, clock: Clock) -> int:
     into an attack). Returns how many were forgotten."""
     forgotten = uow.session.execute(delete(SignInFailure).where(
         SignInFailure.at < clock.now() - KEEP_FAILURES)).rowcount
+    uow.commit()
+    return forgotten
+
+
+def sign_out(uow: UnitOfWork, clock: Clock, access: Access, *, session_id: str,
+             lapses_after: timedelta) -> None:
+    """End this session (named by its random id) for good. `lapses_after`: the idle timeout, past
+    which any cookie of the session taken before now is refused anyway."""
+    session = uow.session
+    if session.get(EndedStaffSession, session_id) is None:
+        session.add(EndedStaffSession(session_id=session_id, staff_id=access.staff_id,
+                                      expires_at=clock.now() + lapses_after))
+        record(session, clock, access.actor, "staff", access.staff_id, "signed_out")
+    uow.commit()
+
+
+def session_ended(session, session_id: str | None) -> bool:
+    """True for a session signed out, or one that has no id (every sign-in gives one)."""
+    return not session_id or session.get(EndedStaffSession, session_id) is not None
+
+
+def forget_ended_sessions(uow: UnitOfWork, clock: Clock) -> int:
+    """Ended sessions past their expiry: the idle timeout refuses their cookies now. Returns
+    how many were forgotten."""
+    forgotten = uow.session.execute(delete(EndedStaffSession).where(
+        EndedStaffSession.expires_at < clock.now())).rowcount
     uow.commit()
     return forgotten

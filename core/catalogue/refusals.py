@@ -113,4 +113,25 @@ REFUSALS: dict[str, dict[str, str]] = {
         "en": "The time to answer ran out and the place was offered to the next person waiting.",
         "cy": "Daeth yr amser i ateb i ben a chynigiwyd y lle i'r person nesaf sy'n aros.",
     },
+    # Met only by staff: recording attendance, reviewing visits after a prisoner moved.
+    "attendance_staff_only": {
+        "en": "Only staff record whether a visit took place.",
+        "cy": "Dim ond staff sy'n cofnodi a gafodd ymweliad ei gynnal.",
+    },
+    "attendance_not_booked": {
+        "en": "Only a booked visit can be recorded as attended or not attended. This one has "
+              "ended another way.",
+        "cy": "Dim ond ymweliad wedi'i drefnu y gellir ei gofnodi fel un a fynychwyd neu beidio. "
+              "Mae hwn wedi dod i ben mewn ffordd arall.",
+    },
+    "review_visit_ended": {
+        "en": "That visit has ended (cancelled or recorded), so there is nothing to keep.",
+        "cy": "Mae'r ymweliad wedi dod i ben (wedi'i ganslo neu ei gofnodi), felly nid oes dim "
+              "i'w gadw.",
+    },
+    "attendance_too_early": {
+        "en": "That visit has not started yet. Record who came once the session has begun.",
+        "cy": "Nid yw'r ymweliad wedi dechrau eto. Cofnodwch pwy ddaeth unwaith y bydd y sesiwn "
+              "wedi dechrau.",
+    },
 }

@@ -98,6 +98,17 @@ class StaffPrison(Base):
     prison_id: Mapped[int] = mapped_column(ForeignKey("prison.id"), primary_key=True)
 
 
+class EndedStaffSession(Base):
+    """A staff session signed out: its cookie, even a copy, is refused until `expires_at`, by
+    when the idle timeout would refuse it anyway. The daily job forgets those past it."""
+
+    __tablename__ = "ended_staff_session"
+
+    session_id: Mapped[str] = mapped_column(String(43), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class SignInFailure(Base):
     """A failed staff sign-in: what the sign-in throttle counts, per username (known or not)
     and per client address."""

@@ -147,6 +147,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_visitor_phone'), ['phone'], unique=False)
         batch_op.create_index('ix_visitor_phone_dob', ['phone', 'date_of_birth'], unique=False)
 
+    op.create_table('ended_staff_session',
+    sa.Column('session_id', sa.String(length=43), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('expires_at', core.models.base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_user.id'], name=op.f('fk_ended_staff_session_staff_id_staff_user')),
+    sa.PrimaryKeyConstraint('session_id', name=op.f('pk_ended_staff_session'))
+    )
+    with op.batch_alter_table('ended_staff_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ended_staff_session_expires_at'), ['expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ended_staff_session_staff_id'), ['staff_id'], unique=False)
+
     op.create_table('escalation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=10), nullable=False),
@@ -524,6 +535,11 @@ def downgrade() -> None:
 
     op.drop_table('identification_attempt')
     op.drop_table('escalation')
+    with op.batch_alter_table('ended_staff_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ended_staff_session_staff_id'))
+        batch_op.drop_index(batch_op.f('ix_ended_staff_session_expires_at'))
+
+    op.drop_table('ended_staff_session')
     with op.batch_alter_table('visitor', schema=None) as batch_op:
         batch_op.drop_index('ix_visitor_phone_dob')
         batch_op.drop_index(batch_op.f('ix_visitor_phone'))

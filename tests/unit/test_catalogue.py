@@ -47,6 +47,10 @@ REFUSAL_PARAMS = {
     "not_professional": {},
     "no_offer": {},
     "offer_expired": {},
+    "attendance_staff_only": {},
+    "attendance_not_booked": {},
+    "attendance_too_early": {},
+    "review_visit_ended": {},
 }
 WELSH_RENDERED = {
     "outside_window": "dydd Iau 3 Rhagfyr",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from config.app import create_app
 from config.container import Container
 from config.settings import from_environment
-from core.models import StaffUser
+from core.models import AuditEvent, StaffUser
 from core.sign_in import SIGN_IN_FAILED
 from tests.support.twilio_requests import ACCOUNT_SID, AUTH_TOKEN
 
@@ -101,6 +101,33 @@ def test_signing_out_ends_the_session(leeds_staff):
     leeds_staff.post("/admin/sign-out")
     response = leeds_staff.get("/admin/visits")
     assert response.status_code == 302
+
+
+def _session_cookie(browser) -> str:
+    return browser.client.get_cookie("session").value
+
+
+def test_a_cookie_captured_before_sign_out_is_refused_after_it(app, leeds_staff):
+    captured = _session_cookie(leeds_staff)
+    assert leeds_staff.post("/admin/sign-out").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("session", captured)
+    response = thief.get("/admin/visits")
+    assert response.status_code == 302 and "/admin/sign-in" in response.location
+
+
+def test_signing_out_leaves_the_same_members_other_browsers_signed_in(app, leeds_staff):
+    other = Browser(app.test_client())
+    other.sign_in("leeds")
+    leeds_staff.post("/admin/sign-out")
+    assert other.get("/admin/visits").status_code == 200
+
+
+def test_signing_out_is_audited(session, world, leeds_staff):
+    leeds_staff.post("/admin/sign-out")
+    staff_id = session.scalar(select(StaffUser.id).where(StaffUser.username == "leeds"))
+    assert "signed_out" in session.scalars(select(AuditEvent.action).where(
+        AuditEvent.entity == "staff", AuditEvent.entity_id == staff_id)).all()
 
 
 def test_cookies_are_http_only_and_same_site_and_pages_are_not_cached(browser):

@@ -1,6 +1,7 @@
 """The daily job (config.jobs.daily, run by the RQ worker's loop and by the in-process runner):
 tomorrow's visits lists prepared once however often it runs, the state of calls ended or
-abandoned over a day ago forgotten, and old failed staff sign-ins forgotten."""
+abandoned over a day ago forgotten, old failed staff sign-ins forgotten, and signed-out staff
+sessions forgotten once past their expiry."""
 from __future__ import annotations
 
 import threading
@@ -16,7 +17,7 @@ from config.db import make_engine
 from core.actor import Actor
 from core.booking import book_visit
 from core.models import AuditEvent, CallState, CallStepReply, VisitSlot
-from core.models.records import SignInFailure
+from core.models.records import EndedStaffSession, SignInFailure, StaffUser
 from core.slots import ensure_visit_slots
 from tests.support.factories import (approve, create_prison, create_prisoner, create_template,
                                      create_visitor)
@@ -138,3 +139,17 @@ def test_the_daily_job_forgets_failed_sign_ins_after_a_day(backend, line, clock)
     assert jobs.daily()["sign_in_failures_forgotten"] == 1
     with Session(line.engine) as session:
         assert session.scalar(select(func.count(SignInFailure.id))) == 1
+
+
+def test_the_daily_job_forgets_signed_out_sessions_past_their_expiry(backend, line, clock):
+    with Session(line.engine) as session:
+        staff = StaffUser(username="leeds", password_hash="-", role="staff")
+        session.add(staff)
+        session.flush()
+        for sid, expires in (("lapsed", -1), ("live", 1)):
+            session.add(EndedStaffSession(session_id=sid, staff_id=staff.id,
+                                          expires_at=clock.now() + timedelta(minutes=expires)))
+        session.commit()
+    assert jobs.daily()["staff_sessions_forgotten"] == 1
+    with Session(line.engine) as session:
+        assert list(session.scalars(select(EndedStaffSession.session_id))) == ["live"]
