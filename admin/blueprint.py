@@ -40,7 +40,8 @@ def _guard(csrf: CSRFProtect):
     now = c.clock.now().timestamp()
     idle = current_app.extensions["visitline.admin"]["idle"].total_seconds()
     seen = session.get("seen")
-    if seen is not None and now - seen > idle:
+    # A signed-in session always says when it was last used; one that does not is not trusted.
+    if session.get("staff_id") is not None and (seen is None or now - seen > idle):
         session.clear()
         session["notice"] = "You were signed out because the page was not used for a while."
     with c.session() as db:

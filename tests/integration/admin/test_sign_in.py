@@ -116,6 +116,14 @@ def test_a_cookie_captured_before_sign_out_is_refused_after_it(app, leeds_staff)
     assert response.status_code == 302 and "/admin/sign-in" in response.location
 
 
+def test_a_signed_in_session_that_does_not_say_when_it_was_last_used_is_refused(
+        leeds_staff):
+    with leeds_staff.client.session_transaction() as cookie:
+        del cookie["seen"]
+    response = leeds_staff.client.get("/admin/visits")
+    assert response.status_code == 302 and "/admin/sign-in" in response.location
+
+
 def test_signing_out_leaves_the_same_members_other_browsers_signed_in(app, leeds_staff):
     other = Browser(app.test_client())
     other.sign_in("leeds")
