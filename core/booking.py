@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from .actor import Actor
 from .audit import record, snapshot
 from .capacity import end_hold, release_place
+from .catalogue import Phrase
 from .clock import Clock
 from .entitlement import use_visiting_order
 from .errors import Refused
@@ -31,8 +32,10 @@ def confirm_booking(uow: UnitOfWork, clock: Clock, *, hold_id: int, actor: Actor
         _end_and_release(uow, hold, LAPSED)
         raise Refused("hold_expired")
     lock_people(session, [hold.prisoner_id], hold.party_ids())
+    read: list = []   # the slot, prison, prisoner and party: the booking and its texts need them
     try:
-        assessment = assess(uow, clock, hold.slot_id, hold.prisoner_id, hold.party_ids())
+        assessment = assess(uow, clock, hold.slot_id, hold.prisoner_id, hold.party_ids(),
+                            keep=read)
         if assessment.uses_vo and not use_visiting_order(session, hold.prisoner_id):
             raise _no_visiting_order_left(uow, hold.prisoner_id)
         booking = _create_booking(uow, clock, hold, assessment, actor, support_needs)
@@ -83,7 +86,6 @@ def _create_booking(uow: UnitOfWork, clock: Clock, hold: Hold, assessment: Asses
         session.add(BookingVisitor(booking_id=booking.id, visitor_id=visitor_id, position=position,
                                    relationship_to_prisoner=relationships.get(visitor_id, "")))
     session.flush()
-    session.refresh(booking)
     return booking
 
 

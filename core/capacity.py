@@ -57,13 +57,15 @@ def end_hold(session: Session, hold_id: int, new_status: str) -> bool:
     return result.rowcount == 1
 
 
-def expired_hold_tables(clock: Clock, closed: bool):
-    """A column for a query over visit slots: tables the slot's holds that have run out still
-    count (open or closed), free in truth. Read with the slots, not in a query of its own."""
-    return (select(func.coalesce(func.sum(Hold.tables), 0))
-            .where(Hold.slot_id == VisitSlot.id, Hold.closed == closed, Hold.status == HELD,
-                   Hold.expires_at <= clock.now())
-            .correlate(VisitSlot).scalar_subquery())
+def expired_hold_tables(now, closed: bool):
+    """A column for a query over visit slots: tables the slot's holds that have run out by `now`
+    (an instant, or a bind parameter for one) still count, open or closed: free in truth. Read
+    with the slots, not in a query of its own."""
+    hold, slot = Hold.__table__.c, VisitSlot.__table__
+    return (select(func.coalesce(func.sum(hold.tables), 0))
+            .where(hold.slot_id == slot.c.id, hold.closed == closed, hold.status == HELD,
+                   hold.expires_at <= now)
+            .correlate(slot).scalar_subquery())
 
 
 def _columns(closed: bool):

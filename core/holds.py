@@ -31,7 +31,8 @@ def hold_table(uow: UnitOfWork, clock: Clock, *, slot_id: int, prisoner_id: int,
                visitor_ids: list[int], actor: Actor) -> HeldTable:
     session = uow.session
     lock_people(session, [prisoner_id], visitor_ids)
-    assessment = assess(uow, clock, slot_id, prisoner_id, visitor_ids)
+    read: list = []   # the slot and its prison, found again below without a query
+    assessment = assess(uow, clock, slot_id, prisoner_id, visitor_ids, keep=read)
     lapse_expired_holds(session, clock, slot_id)
     if not take_tables(session, slot_id, assessment.tables, assessment.closed):
         raise _full(assessment)
@@ -62,7 +63,11 @@ def release_hold(uow: UnitOfWork, clock: Clock, *, hold_id: int, actor: Actor) -
 
 
 def assess(uow: UnitOfWork, clock: Clock, slot_id: int, prisoner_id: int,
-           visitor_ids: list[int]) -> Assessment:
+           visitor_ids: list[int], keep: list | None = None) -> Assessment:
+    """Every rule but capacity for this visit, read afresh. `keep`, if given, receives what was
+    read (the slot, its prison, the prisoner, the party): the session holds unchanged objects
+    only while something else does, so a caller that keeps them finds them again in the session
+    rather than reading them again."""
     session = uow.session
     slot = session.get(VisitSlot, slot_id)
     if slot is None:
@@ -70,8 +75,11 @@ def assess(uow: UnitOfWork, clock: Clock, slot_id: int, prisoner_id: int,
     prisoner = get_prisoner(session, prisoner_id)
     visitors = get_party(session, visitor_ids)
     calendar = load_calendar(session, prisoner, visitor_ids, slot.date, slot.date)
-    return assess_visit(session, clock, prison=session.get(Prison, slot.prison_id), slot=slot,
-                        prisoner=prisoner, visitors=visitors, calendar=calendar)
+    prison = session.get(Prison, slot.prison_id)
+    if keep is not None:
+        keep.extend((slot, prison, prisoner, *visitors))
+    return assess_visit(session, clock, prison=prison, slot=slot, prisoner=prisoner,
+                        visitors=visitors, calendar=calendar)
 
 
 def _full(assessment: Assessment) -> Refused:

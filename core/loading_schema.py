@@ -13,6 +13,7 @@ PRISON_FIELDS = {
     "address": Field(f.text(240)),
     "min_notice_days": Field(f.whole(0, 27)),
     "notice_in_working_days": Field(f.yes_no),
+    "notice_cutoff": Field(f.clock_time, nullable=True),
     "max_advance_days": Field(f.whole(1, 28)),
     "adult_age": Field(f.whole(10, 18)),
     "table_max_people": Field(f.whole(1, 12)),

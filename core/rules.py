@@ -20,8 +20,8 @@ from .clock import Clock
 from .entitlement import uses_visiting_order
 from .errors import Refused
 from .models import PROFESSIONAL, REMAND, ApprovedVisitor, Prison, Prisoner, Visitor, VisitSlot
-from .party import party_needs_an_adult_lead, seat_party
-from .window import booking_window
+from .party import Seating, party_needs_an_adult_lead, seat_party
+from .window import BookingWindow, booking_window
 
 INDEFINITE = date(9999, 12, 31)
 
@@ -36,23 +36,54 @@ class Assessment:
 
 
 def assess_visit(session: Session, clock: Clock, *, prison: Prison, slot: VisitSlot,
-                 prisoner: Prisoner, visitors: list[Visitor], calendar: Calendar) -> Assessment:
-    """Every rule but capacity, in order. Raises Refused with the first that fails."""
+                 prisoner: Prisoner, visitors: list[Visitor], calendar: Calendar,
+                 window: BookingWindow | None = None) -> Assessment:
+    """Every rule but capacity, in order. Raises Refused with the first that fails. `slot` is
+    a VisitSlot or a row with its columns; `window`, the prison's booking window now, if the
+    caller has it already (availability assesses many slots at one instant)."""
     prisoner_must_be_at_this_prison(prisoner, slot)
-    date_must_be_in_booking_window(prison, slot, clock)
+    date_must_be_in_booking_window(prison, slot, clock, window)
     session_must_not_be_closed(slot)
-    party_needs_an_adult_lead(visitors, slot.date)
-    seating = seat_party(prison, visitors, slot.date)
-    visitors_must_be_entitled(session, prisoner, visitors, slot, calendar.approved_visitor_ids)
-    closed_because = closed_restriction(prisoner, visitors)
-    session_must_be_open_to_this_visit(slot, closed_because)
+    party = _party_may_visit(session, prison, prisoner, visitors, slot, calendar)
+    session_must_be_open_to_this_visit(slot, party.closed_because)
     calendar.check(prison, prisoner, visitors, slot)
     uses_vo = uses_visiting_order(prisoner, slot.kind)
     if uses_vo:
         prisoner_must_have_a_visiting_order(prisoner)
-    return Assessment(tables=seating.tables, closed=bool(closed_because),
-                      closed_because=closed_because, uses_vo=uses_vo,
-                      request_reason=request_reason(visitors, seating.needs_staff))
+    return Assessment(tables=party.seating.tables, closed=bool(party.closed_because),
+                      closed_because=party.closed_because, uses_vo=uses_vo,
+                      request_reason=party.request_reason)
+
+
+@dataclass(frozen=True)
+class PartyChecked:
+    seating: Seating
+    closed_because: str
+    request_reason: str
+
+
+def _party_may_visit(session: Session, prison: Prison, prisoner: Prisoner,
+                     visitors: list[Visitor], slot: VisitSlot, calendar: Calendar) -> PartyChecked:
+    """The party's own rules, in order: an adult lead, seats at one or two tables, every visitor
+    entitled (approved, not banned); then whether it must be a closed visit or a request. They
+    depend on the slot only through its date and kind, so each date and kind is checked once
+    for the calendar's party (availability assesses many slots on one date)."""
+    key = (slot.date, slot.kind)
+    checked = calendar.party_checks.get(key)
+    if checked is None:
+        try:
+            party_needs_an_adult_lead(visitors, slot.date)
+            seating = seat_party(prison, visitors, slot.date)
+            visitors_must_be_entitled(session, prisoner, visitors, slot,
+                                      calendar.approved_visitor_ids)
+            checked = PartyChecked(seating, closed_restriction(prisoner, visitors),
+                                   request_reason(visitors, seating.needs_staff))
+        except Refused as refusal:
+            checked = refusal
+        calendar.party_checks[key] = checked
+    if isinstance(checked, Refused):
+        raise Refused(checked.reason, **checked.params)
+    return checked
 
 
 def prisoner_must_be_at_this_prison(prisoner: Prisoner, slot: VisitSlot) -> None:
@@ -60,8 +91,9 @@ def prisoner_must_be_at_this_prison(prisoner: Prisoner, slot: VisitSlot) -> None
         raise Refused("prisoner_not_here")
 
 
-def date_must_be_in_booking_window(prison: Prison, slot: VisitSlot, clock: Clock) -> None:
-    window = booking_window(prison, clock)
+def date_must_be_in_booking_window(prison: Prison, slot: VisitSlot, clock: Clock,
+                                   window: BookingWindow | None = None) -> None:
+    window = window or booking_window(prison, clock)
     if slot.date not in window:
         raise Refused("outside_window", earliest=window.earliest, latest=window.latest)
 

@@ -24,6 +24,9 @@ class Prison(Base):
     # Booking window (spec row 2): minimum notice up to a maximum advance, never over 28 days.
     min_notice_days: Mapped[int] = mapped_column(Integer, default=2)
     notice_in_working_days: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Optional: a visit can be booked until this time (London) on the day min_notice_days
+    # (working) days before it; 12:00 with 1 working day is "by noon the working day before".
+    notice_cutoff: Mapped[time | None] = mapped_column(Time, nullable=True)
     max_advance_days: Mapped[int] = mapped_column(Integer, default=28)
     # Seating: who counts as an adult at a table varies by prison (18, 16 or 10).
     adult_age: Mapped[int] = mapped_column(Integer, default=18)

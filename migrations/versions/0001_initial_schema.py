@@ -83,6 +83,7 @@ def upgrade() -> None:
     sa.Column('address', sa.String(length=240), nullable=False),
     sa.Column('min_notice_days', sa.Integer(), nullable=False),
     sa.Column('notice_in_working_days', sa.Boolean(), nullable=False),
+    sa.Column('notice_cutoff', sa.Time(), nullable=True),
     sa.Column('max_advance_days', sa.Integer(), nullable=False),
     sa.Column('adult_age', sa.Integer(), nullable=False),
     sa.Column('table_max_people', sa.Integer(), nullable=False),

@@ -124,3 +124,22 @@ def test_availability_says_when_a_booking_will_be_a_request(backend, session, uo
     session.commit()
     [offer] = _offers(uow_factory, clock, world, on_date=THU_10_DEC)
     assert offer.request_reason == "restriction under review"
+
+
+def test_availability_for_a_prisoner_or_party_that_cannot_be_found_is_refused(
+        backend, session, uow_factory, clock, world):
+    def asked(prisoner_id, visitor_ids):
+        with uow_factory() as uow:
+            return available_slots(uow.session, clock, prisoner_id=prisoner_id,
+                                   visitor_ids=visitor_ids)
+
+    lead = world.lead.id
+    assert refusal(asked, 999_999, [lead]).reason == "prisoner_not_found"
+    assert refusal(asked, 999_999, []).reason == "prisoner_not_found"
+    assert refusal(asked, world.prisoner.id, []).reason == "no_adult"
+    assert refusal(asked, world.prisoner.id, [lead, lead]).reason == "no_adult"
+    unknown = refusal(asked, world.prisoner.id, [lead, 999_999])
+    assert (unknown.reason, unknown.params) == ("not_approved", {"name": "visitor 999999"})
+    world.prisoner.prison_id = None     # released
+    session.commit()
+    assert refusal(asked, world.prisoner.id, [lead]).reason == "prisoner_not_here"
