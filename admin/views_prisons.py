@@ -58,6 +58,7 @@ def _settings(uow, c, who, found) -> str:
         uow, c.clock, who, prison_id=found.id,
         min_notice_days=parse_int(request.form.get("min_notice_days"), "min_notice_days"),
         notice_in_working_days=form_bool("notice_in_working_days"),
+        notice_cutoff=parse_time(request.form.get("notice_cutoff"), "notice_cutoff"),
         max_advance_days=parse_int(request.form.get("max_advance_days"), "max_advance_days"),
         adult_age=parse_int(request.form.get("adult_age"), "adult_age"),
         reminder_offsets=form_text("reminder_offsets", 40),

@@ -22,7 +22,8 @@ WITHDRAWN_REASON = "session withdrawn"
 def update_prison_settings(uow: UnitOfWork, clock: Clock, access: Access, *, prison_id: int,
                            min_notice_days: int | None, notice_in_working_days: bool,
                            max_advance_days: int | None, adult_age: int | None,
-                           reminder_offsets: str, allows_two_tables: bool) -> Prison:
+                           reminder_offsets: str, allows_two_tables: bool,
+                           notice_cutoff: time | None = None) -> Prison:
     access.check_admin()
     if min_notice_days is None or not 0 <= min_notice_days <= 14:
         raise Invalid("The minimum notice is 0 to 14 days.", "min_notice_days")
@@ -36,10 +37,11 @@ def update_prison_settings(uow: UnitOfWork, clock: Clock, access: Access, *, pri
         raise Invalid("Who counts as an adult at a table: an age from 10 to 18.", "adult_age")
     offsets = parse_offsets(reminder_offsets)
     prison = uow.session.get(Prison, prison_id)
-    fields = ("min_notice_days", "notice_in_working_days", "max_advance_days", "adult_age",
-              "reminder_offsets_hours", "allows_two_tables")
+    fields = ("min_notice_days", "notice_in_working_days", "notice_cutoff", "max_advance_days",
+              "adult_age", "reminder_offsets_hours", "allows_two_tables")
     before = snapshot(prison, *fields)
     prison.min_notice_days, prison.notice_in_working_days = min_notice_days, notice_in_working_days
+    prison.notice_cutoff = notice_cutoff
     prison.max_advance_days, prison.adult_age = max_advance_days, adult_age
     prison.reminder_offsets_hours = ",".join(str(h) for h in offsets)
     prison.allows_two_tables = allows_two_tables

@@ -22,11 +22,25 @@ def test_change_a_prisons_settings(administrator, session, world):
     assert prison.reminder_offsets_hours == "72,24" and not prison.notice_in_working_days
 
 
+def test_a_prison_can_close_booking_at_noon_on_the_working_day_before(administrator, session,
+                                                                    world):
+    noon_the_working_day_before = SETTINGS | {"min_notice_days": "1", "notice_cutoff": "12:00",
+                                              "notice_in_working_days": "1"}
+    assert administrator.post("/admin/prisons/LEI/settings",
+                              noon_the_working_day_before).status_code == 302
+    prison = reread(session, world.leeds)
+    assert (prison.min_notice_days, prison.notice_in_working_days, prison.notice_cutoff) == \
+        (1, True, time(12, 0))
+    assert 'value="12:00"' in text(administrator.get("/admin/prisons/LEI"))
+    assert administrator.post("/admin/prisons/LEI/settings", SETTINGS).status_code == 302
+    assert reread(session, world.leeds).notice_cutoff is None
+
+
 @pytest.mark.parametrize("change, field", [
     ({"max_advance_days": "40"}, "max_advance_days"), ({"adult_age": "21"}, "adult_age"),
     ({"reminder_offsets": "soon"}, "reminder_offsets"), ({"min_notice_days": "-1"},
                                                          "min_notice_days"),
-    ({"min_notice_days": ""}, "min_notice_days")])
+    ({"min_notice_days": ""}, "min_notice_days"), ({"notice_cutoff": "noon"}, "notice_cutoff")])
 def test_bad_settings_are_explained_and_change_nothing(administrator, session, world, change,
                                                        field):
     response = administrator.post("/admin/prisons/LEI/settings", SETTINGS | change)
