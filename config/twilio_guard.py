@@ -1,9 +1,14 @@
 """Every Twilio webhook must carry a valid X-Twilio-Signature; anything else gets 403.
 
-Behind a proxy that terminates TLS the app sees http:// and an internal host, but Twilio signed
-the public https URL: set PUBLIC_BASE_URL so the signed URL can be rebuilt.
+Twilio signs the URL exactly as it requested it, percent-escapes and all, so the URL is rebuilt
+from the request target as it arrived (werkzeug's `request.url` decodes some escapes, such as
+%3A, %2F and non-ASCII letters, and then no signature would match). Behind a proxy that
+terminates TLS the app sees http:// and an internal host, but Twilio signed the public https URL:
+set PUBLIC_BASE_URL so the signed URL can be rebuilt.
 """
 from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, abort, request
 from twilio.request_validator import RequestValidator
@@ -12,10 +17,12 @@ from .settings import Settings
 
 
 def signed_url(settings: Settings) -> str:
+    """The URL Twilio requested: this request's scheme and host, or the public base URL (which
+    names the app's own root), then the request target as it was sent."""
+    target = _request_target()
     if settings.public_base_url:
-        query = request.query_string.decode()
-        return settings.public_base_url + request.path + (f"?{query}" if query else "")
-    return request.url
+        return settings.public_base_url + target.removeprefix(_escaped(request.script_root))
+    return f"{request.scheme}://{request.host}{target}"
 
 
 def guard(blueprint: Blueprint, settings: Settings) -> None:
@@ -29,6 +36,24 @@ def guard(blueprint: Blueprint, settings: Settings) -> None:
         signature = request.headers.get("X-Twilio-Signature", "")
         if not signature or not settings.twilio_auth_token:
             abort(403)
-        params = request.form.to_dict(flat=True) if request.method == "POST" else {}
+        params = request.form if request.method == "POST" else {}
         if not validator.validate(signed_url(settings), params, signature):
             abort(403)
+
+
+def _request_target() -> str:
+    """Path and query exactly as the client sent them. Servers keep the raw request target
+    (gunicorn and werkzeug as RAW_URI, others as REQUEST_URI); without it, the path is escaped
+    again and the query string is taken as it came."""
+    target = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
+    if target and not target.startswith("/"):        # absolute form: "http://host/path?query"
+        parts = urlsplit(target)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+    if target.startswith("/"):
+        return target
+    query = request.query_string.decode("latin-1")
+    return _escaped(request.script_root + request.path) + (f"?{query}" if query else "")
+
+
+def _escaped(path: str) -> str:
+    return quote(path, safe="/:@!$&'()*+,;=-._~")

@@ -5,13 +5,18 @@ A turn is claimed once (a row keyed by CallSid + step + turn, unique in the data
 step Twilio delivers twice, or a signed request replayed, has the effect of one and gets the
 same answer back. Everything is cleaned up when the call ends; a small ended marker stays so a
 late replay is answered with a goodbye rather than a fresh call.
+
+Every webhook of a call comes through here, so these are plain statements on the two tables,
+built once (no ORM objects loaded): a call's first step is worked out from a read of its own,
+then kept, state and answer together, in one statement (two on SQLite); every later turn is
+claimed (a read and an insert) before its work and kept (two updates) after it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .clock import Clock
@@ -25,6 +30,28 @@ ENDED_KEEP = timedelta(days=1)
 CLAIMED, REPLAY, BUSY, STALE, UNKNOWN, ENDED = "claimed", "replay", "busy", "stale", "unknown", \
     "ended"
 
+_STATES, _REPLIES = CallState.__table__, CallStepReply.__table__
+_KEEP_STATE = insert(_STATES)
+_KEEP_REPLY = insert(_REPLIES)
+# PostgreSQL keeps a new call's state and first answer in one statement: one round trip, not two.
+_kept_state = (insert(_STATES).values(
+    call_sid=bindparam("call_sid"), from_phone=bindparam("from_phone"), data=bindparam("data"),
+    created_at=bindparam("created_at"), updated_at=bindparam("updated_at"))
+    .returning(_STATES.c.call_sid).cte("kept_state"))
+_KEEP_STATE_AND_REPLY = insert(_REPLIES).from_select(
+    ["call_sid", "step_key", "reply", "created_at"],
+    select(_kept_state.c.call_sid, bindparam("step_key", type_=_REPLIES.c.step_key.type),
+           bindparam("reply", type_=_REPLIES.c.reply.type),
+           bindparam("created_at", type_=_REPLIES.c.created_at.type)))
+# Rows are found by "sid" (and "key"); values go by their column's name.
+_READ_STATE = select(_STATES.c.data, _STATES.c.ended_at).where(
+    _STATES.c.call_sid == bindparam("sid"))
+_UPDATE_STATE = update(_STATES).where(_STATES.c.call_sid == bindparam("sid")).values(
+    data=bindparam("data"), updated_at=bindparam("updated_at"))
+_THIS_REPLY = (_REPLIES.c.call_sid == bindparam("sid"), _REPLIES.c.step_key == bindparam("key"))
+_UPDATE_REPLY = update(_REPLIES).where(*_THIS_REPLY).values(reply=bindparam("reply"))
+_READ_REPLY = select(_REPLIES.c.reply).where(*_THIS_REPLY)
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -33,19 +60,25 @@ class Claim:
     reply: str | None = None       # the stored answer, for a replay or a stale step
 
 
-def start_call(uow: UnitOfWork, clock: Clock, *, call_sid: str, from_phone: str,
-               data: dict) -> bool:
-    """Keep a new call's state; False if this CallSid is already known (a repeated delivery)."""
-    session = uow.session
-    if session.get(CallState, call_sid) is not None:
-        return False
+def open_call(uow: UnitOfWork, clock: Clock, *, call_sid: str, from_phone: str, data: dict,
+              step_key: str, reply: str) -> bool:
+    """A new call: its state and the answer to its first step, kept in one transaction. False if
+    this CallSid is already known (the first step delivered again, or twice at once: the other
+    delivery kept it); answer that request as any repeated step is answered."""
     now = clock.now()
-    session.add(CallState(call_sid=call_sid, from_phone=from_phone[:32], data=data,
-                          created_at=now, updated_at=now))
+    state = {"call_sid": call_sid, "from_phone": from_phone[:32], "data": data,
+             "created_at": now, "updated_at": now}
+    answer = {"call_sid": call_sid, "step_key": step_key[:200], "reply": reply, "created_at": now}
+    connection = uow.session.connection()
     try:
+        if connection.dialect.name == "postgresql":
+            connection.execute(_KEEP_STATE_AND_REPLY, state | answer)
+        else:
+            connection.execute(_KEEP_STATE, state)
+            connection.execute(_KEEP_REPLY, answer)
         uow.commit()
     except IntegrityError:
-        uow.rollback()      # the same first step delivered twice at once: the other kept it
+        uow.rollback()      # another delivery of the first step kept the call
         return False
     return True
 
@@ -54,7 +87,7 @@ def claim_turn(uow: UnitOfWork, clock: Clock, *, call_sid: str, step_key: str,
                turn: int | None) -> Claim:
     """Claim one turn of the call for this request, or say why not."""
     session = uow.session
-    state = session.get(CallState, call_sid)
+    state = _state(session, call_sid)
     if state is None:
         return Claim(UNKNOWN)
     if state.ended_at is not None:
@@ -65,9 +98,10 @@ def claim_turn(uow: UnitOfWork, clock: Clock, *, call_sid: str, step_key: str,
         if stored is not None:
             return Claim(BUSY) if stored == PENDING else Claim(REPLAY, reply=stored)
         return Claim(STALE, reply=last_reply(session, call_sid))
-    session.add(CallStepReply(call_sid=call_sid, step_key=step_key[:200], reply=PENDING,
-                              created_at=clock.now()))
     try:
+        session.connection().execute(_KEEP_REPLY, {
+            "call_sid": call_sid, "step_key": step_key[:200], "reply": PENDING,
+            "created_at": clock.now()})
         uow.commit()
     except IntegrityError:
         uow.rollback()      # a duplicate delivery claimed it first
@@ -78,30 +112,26 @@ def claim_turn(uow: UnitOfWork, clock: Clock, *, call_sid: str, step_key: str,
 def finish_turn(uow: UnitOfWork, clock: Clock, *, call_sid: str, step_key: str, data: dict,
                 reply: str) -> None:
     """Keep the call's new state and the answer given, for a repeated delivery to replay."""
-    session = uow.session
-    now = clock.now()
-    session.execute(update(CallState).where(CallState.call_sid == call_sid)
-                    .values(data=data, updated_at=now))
-    session.execute(update(CallStepReply).where(CallStepReply.call_sid == call_sid,
-                                                CallStepReply.step_key == step_key[:200])
-                    .values(reply=reply))
+    connection = uow.session.connection()
+    connection.execute(_UPDATE_STATE, {"sid": call_sid, "data": data, "updated_at": clock.now()})
+    connection.execute(_UPDATE_REPLY, {"sid": call_sid, "key": step_key[:200], "reply": reply})
     uow.commit()
 
 
 def stored_reply(session, call_sid: str, step_key: str) -> str | None:
-    return session.scalar(select(CallStepReply.reply).where(
-        CallStepReply.call_sid == call_sid, CallStepReply.step_key == step_key[:200]))
+    return session.connection().execute(
+        _READ_REPLY, {"sid": call_sid, "key": step_key[:200]}).scalar()
 
 
 def last_reply(session, call_sid: str) -> str | None:
     """The answer the caller heard last: what a step delivered out of order gets again."""
-    return session.scalar(select(CallStepReply.reply).where(
-        CallStepReply.call_sid == call_sid, CallStepReply.reply != PENDING)
-        .order_by(CallStepReply.id.desc()).limit(1))
+    return session.scalar(select(_REPLIES.c.reply).where(
+        _REPLIES.c.call_sid == call_sid, _REPLIES.c.reply != PENDING)
+        .order_by(_REPLIES.c.id.desc()).limit(1))
 
 
 def call_data(session, call_sid: str) -> dict | None:
-    state = session.get(CallState, call_sid)
+    state = _state(session, call_sid)
     return None if state is None or state.ended_at else dict(state.data)
 
 
@@ -109,20 +139,23 @@ def end_call(uow: UnitOfWork, clock: Clock, *, call_sid: str) -> dict | None:
     """The call is over: forget its steps and state. Returns the state once (to release what it
     held), None if the call was unknown or already ended."""
     session = uow.session
-    state = session.get(CallState, call_sid)
+    state = _state(session, call_sid)
     if state is None or state.ended_at is not None:
         return None
     changed = session.execute(
-        update(CallState).where(CallState.call_sid == call_sid, CallState.ended_at.is_(None))
-        .values(ended_at=clock.now(), data={})
-        .execution_options(synchronize_session=False)).rowcount == 1
+        update(_STATES).where(_STATES.c.call_sid == call_sid, _STATES.c.ended_at.is_(None))
+        .values(ended_at=clock.now(), data={})).rowcount == 1
     if not changed:
         uow.rollback()
         return None
-    data = dict(state.data)
-    session.execute(delete(CallStepReply).where(CallStepReply.call_sid == call_sid))
+    session.execute(delete(_REPLIES).where(_REPLIES.c.call_sid == call_sid))
     uow.commit()
-    return data
+    return dict(state.data)
+
+
+def _state(session, call_sid: str):
+    """The call's row (data, ended_at), or None."""
+    return session.connection().execute(_READ_STATE, {"sid": call_sid}).first()
 
 
 def forget_ended_calls(uow: UnitOfWork, clock: Clock) -> int:

@@ -2,8 +2,12 @@
 values (no database rows outlive their session). Refusals from the core pass through."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+
+from sqlalchemy import bindparam, select
 
 from core import choices
 from core.actor import PHONE, Actor
@@ -15,8 +19,10 @@ from core.errors import Refused
 from core.escalations import StaffedHours, attach_recording, record_escalation
 from core.find import upcoming_visits
 from core.holds import hold_table, release_hold
-from core.identify import callers_for_number, confirm_caller
-from core.models import REQUESTED, Prison, Prisoner, Visitor, VisitSlot
+from core.identify import confirm_caller
+from core.models import REQUESTED, ApprovedVisitor, Prison, Prisoner, Visitor, VisitSlot
+from core.phones import to_e164
+from core.uow import UnitOfWork
 from core.waiting_list import join_waiting_list
 
 MAX_DATES = 3
@@ -29,6 +35,15 @@ class Person:
     name: str
     language: str
     professional: bool
+
+
+@dataclass(frozen=True)
+class Greeting:
+    """What the greeting needs: whether the number is a registered visitor's, the language to
+    greet them in, and the prison a per-prison number belongs to (id, name, language)."""
+    known: bool
+    language: str
+    prison: tuple[int, str, str] | None
 
 
 @dataclass(frozen=True)
@@ -62,8 +77,9 @@ class Visit:
 
 
 class Services:
-    def __init__(self, container):
+    def __init__(self, container, turn_uow: UnitOfWork | None = None):
         self._container = container
+        self._turn_uow = turn_uow       # the greeting's: its read shares the turn's transaction
         self.clock = container.clock
         self.settings = container.settings
 
@@ -74,15 +90,30 @@ class Services:
         return local_today(self.clock)
 
     # Who is calling
-    def callers(self, phone: str) -> list[Person]:
-        with self.uow() as uow:
-            return [_person(v) for v in callers_for_number(uow.session, phone)]
+    def greeting(self, phone: str, prison_code: str = "") -> Greeting:
+        """Every call starts here, so it is one short read: the caller (the first of
+        core.identify.callers_for_number) with the language of the prison of the first prisoner
+        core.choices.approved_prisoners lists for them, and the prison of a per-prison number."""
+        e164 = _e164(phone)
+        with self._reading() as connection:
+            caller = connection.execute(_CALLER, {"phone": e164}).first() if e164 else None
+            prison = connection.execute(_PRISON, {"code": prison_code.upper()[:8]}).first() \
+                if prison_code else None
+        language = "en"
+        if caller is not None:
+            language = "cy" if "cy" in (caller.language, caller.prison_language) \
+                else caller.language
+        return Greeting(caller is not None, language, tuple(prison) if prison else None)
 
-    def prison_by_code(self, code: str) -> tuple[int, str, str] | None:
-        from sqlalchemy import select
+    @contextmanager
+    def _reading(self):
+        """A connection to read from: the turn's own unit of work's if it has one, so the read
+        and the turn's write are one transaction, else a unit of work of its own."""
+        if self._turn_uow is not None:
+            yield self._turn_uow.session.connection()
+            return
         with self.uow() as uow:
-            prison = uow.session.scalar(select(Prison).where(Prison.code == code.upper()[:8]))
-            return (prison.id, prison.name, prison.language) if prison else None
+            yield uow.session.connection()
 
     def identify(self, phone: str, *, pin: str | None = None,
                  born: date | None = None) -> Person:
@@ -212,6 +243,25 @@ class Services:
     def attach_recording(self, call_sid: str, url: str) -> None:
         with self.uow() as uow:
             attach_recording(uow, call_sid=call_sid, recording_url=url)
+
+
+# The greeting's read (Services.greeting): the caller's language and their first prisoner's
+# prison's, in one statement.
+_FIRST_PRISONERS_PRISON = (
+    select(Prison.language).select_from(Prisoner)
+    .join(ApprovedVisitor, ApprovedVisitor.prisoner_id == Prisoner.id)
+    .join(Prison, Prison.id == Prisoner.prison_id)
+    .where(ApprovedVisitor.visitor_id == Visitor.id, ApprovedVisitor.approved.is_(True))
+    .order_by(Prisoner.last_name, Prisoner.first_name).limit(1)
+    .correlate(Visitor).scalar_subquery())
+_CALLER = (select(Visitor.language, _FIRST_PRISONERS_PRISON.label("prison_language"))
+           .where(Visitor.phone == bindparam("phone"), Visitor.anonymised_at.is_(None))
+           .order_by(Visitor.date_of_birth).limit(1))
+_PRISON = select(Prison.id, Prison.name, Prison.language).where(Prison.code == bindparam("code"))
+
+# A caller's number in E.164: parsing one takes tens of microseconds, on every call, and the same
+# numbers call again and again.
+_e164 = lru_cache(maxsize=4096)(to_e164)
 
 
 def _person(visitor: Visitor) -> Person:

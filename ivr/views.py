@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, request
 
 from core import catalogue
 from core.conversation import (BUSY, CLAIMED, ENDED, REPLAY, STALE, UNKNOWN, call_data,
-                               claim_turn, end_call, finish_turn, start_call, stored_reply)
+                               claim_turn, end_call, finish_turn, open_call, stored_reply)
 
 from . import flow, twiml
 from .answers import Answer
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 EXTENSION = "visitline"
 FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 BUSY_WAIT_SECONDS = 4.0
+VOICE_KEY = "voice:0"       # the greeting's step key, as _turn names it (turn 0)
 
 
 def make_blueprint() -> Blueprint:
@@ -62,6 +63,9 @@ def _step_view(name: str):
 
 
 def _voice() -> str:
+    """The greeting, the first turn of every call. Working it out only reads, so it is worked out
+    first and kept with the new call's state in one write; a delivery that finds the call already
+    kept is a repeat, answered as any repeated step is (the same TwiML, or goodbye)."""
     container, sid = _container(), _sid()
     if not sid:
         return twiml.render(Reply([_sorry("en"), Said(catalogue.render("ivr_goodbye"))],
@@ -70,8 +74,10 @@ def _voice() -> str:
     call = Call.new(call_sid=sid, from_phone=phone, language="en",
                     prison_code=str(request.args.get("prison", ""))[:8])
     with container.uow() as uow:
-        start_call(uow, container.clock, call_sid=sid, from_phone=phone, data=call.data)
-    return _turn("voice", 0, flow.start)
+        xml = _work_out(call, Services(container, turn_uow=uow), VOICE_KEY, flow.start)
+        opened = open_call(uow, container.clock, call_sid=sid, from_phone=phone,
+                           data=call.data, step_key=VOICE_KEY, reply=xml)
+    return xml if opened else _turn("voice", 0, flow.start)
 
 
 def _turn(name: str, turn: int | None, produce) -> str:
@@ -89,18 +95,22 @@ def _turn(name: str, turn: int | None, produce) -> str:
                             None)
     if claim.outcome == ENDED or claim.outcome != CLAIMED:
         return twiml.render(Reply([Said(catalogue.render("ivr_goodbye"))], hangup=True), None)
-    svc = Services(container)
     call = Call(claim.data)
-    try:
-        reply = produce(call, svc)
-    except Exception:  # noqa: BLE001 - the caller must hear something; the log says what
-        log.exception("call %s failed at %s", sid, key)
-        reply = flow.apologise(call, svc)
-    call["turn"] = (turn or 0) + 1
-    xml = twiml.render(reply, call.turn)
+    xml = _work_out(call, Services(container), key, produce)
     with container.uow() as uow:
         finish_turn(uow, container.clock, call_sid=sid, step_key=key, data=call.data, reply=xml)
     return xml
+
+
+def _work_out(call: Call, svc: Services, key: str, produce) -> str:
+    """The answer to this turn as TwiML; the call moves on to the next turn."""
+    try:
+        reply = produce(call, svc)
+    except Exception:  # noqa: BLE001 - the caller must hear something; the log says what
+        log.exception("call %s failed at %s", call.sid, key)
+        reply = flow.apologise(call, svc)
+    call["turn"] = call.turn + 1
+    return twiml.render(reply, call.turn)
 
 
 def _wait_for(container, sid: str, key: str) -> str:

@@ -16,22 +16,15 @@ MAX_FAILURES = 3
 
 
 def start(call: Call, svc) -> Reply:
-    """/ivr/voice: the greeting, in the prison's (or the visitor's) language."""
-    callers = svc.callers(call.from_phone)
-    call["known"] = bool(callers)
-    prison = svc.prison_by_code(call["prison_code"]) if call["prison_code"] else None
-    if prison:
-        call["prison_id"], call["prison_name"], call["lang"] = prison
-    elif callers:
-        call["lang"] = _language(svc, callers[0])
+    """/ivr/voice: the greeting, in the prison's language (a per-prison number), or else the
+    caller's: Welsh if they or their prisoner's prison speak it."""
+    greeting = svc.greeting(call.from_phone, call["prison_code"] or "")
+    call["known"] = greeting.known
+    if greeting.prison:
+        call["prison_id"], call["prison_name"], call["lang"] = greeting.prison
+    elif greeting.known:
+        call["lang"] = greeting.language
     return go(call, svc, "welcome")
-
-
-def _language(svc, person) -> str:
-    if person.language == "cy":
-        return "cy"
-    prisoners = svc.prisoners_for(person.id)
-    return "cy" if prisoners and prisoners[0].prison_language == "cy" else person.language
 
 
 def _welcome_prompt(call: Call, svc):

@@ -1,0 +1,75 @@
+"""Deliveries racing each other on a real committed database, each request on its own
+connection, as gunicorn's workers would take them: the same step delivered many times at once
+has the effect of one, and every delivery hears the same answer."""
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import func, select
+
+from config.app import create_app
+from config.db import make_engine, make_session_factory
+from core.models import CallState, CallStepReply
+from tests.support.factories import create_visitor
+from tests.support.twilio_requests import signed_post
+
+pytestmark = pytest.mark.slow
+
+DELIVERIES = 8
+PHONE = "+447400123456"
+
+
+@pytest.fixture
+def line(databases, backend, container):
+    """The line over a fresh database with real commits and a connection per delivery."""
+    engine = make_engine(databases.fresh_url(backend), pool_size=DELIVERIES + 2, max_overflow=0)
+    session_factory = make_session_factory(engine)
+    with session_factory() as session:
+        create_visitor(session, first_name="Sarah", last_name="Hughes", phone=PHONE)
+        session.commit()
+    app = create_app(container=replace(container, engine=engine,
+                                       session_factory=session_factory))
+    yield app, session_factory
+    engine.dispose()
+
+
+def _all_at_once(app, path: str, params: dict) -> list[str]:
+    barrier = threading.Barrier(DELIVERIES)
+    answers: list[str] = []
+
+    def deliver():
+        client = app.test_client()
+        barrier.wait()
+        response = signed_post(client, path, params)
+        answers.append(f"{response.status_code} {response.get_data(as_text=True)}")
+
+    threads = [threading.Thread(target=deliver) for _ in range(DELIVERIES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def test_the_greeting_delivered_many_times_at_once_keeps_one_call(line):
+    app, session_factory = line
+    answers = _all_at_once(app, "/ivr/voice", {"CallSid": "CArace", "From": PHONE})
+    assert len(set(answers)) == 1 and answers[0].startswith("200 ")
+    assert "/ivr/welcome?t=1" in answers[0]
+    with session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(CallState)) == 1
+        assert session.scalar(select(func.count()).select_from(CallStepReply)) == 1
+
+
+def test_a_step_delivered_many_times_at_once_is_answered_once(line):
+    app, session_factory = line
+    client = app.test_client()
+    signed_post(client, "/ivr/voice", {"CallSid": "CAstep", "From": PHONE})
+    answers = _all_at_once(app, "/ivr/welcome?t=1", {"CallSid": "CAstep", "From": PHONE})
+    assert len(set(answers)) == 1 and "/ivr/identify?t=2" in answers[0]
+    with session_factory() as session:
+        state = session.get(CallState, "CAstep")
+        assert state.data["turn"] == 2 and state.data["step"] == "identify"
+        assert session.scalar(select(func.count()).select_from(CallStepReply)) == 2
