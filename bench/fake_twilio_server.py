@@ -1,7 +1,8 @@
 """A local fake of Twilio's Messages API, for the outbox benchmark and the worker tests.
 
 POST /2010-04-01/Accounts/<sid>/Messages.json answers 201 with a message SID, as Twilio does,
-and counts every text it receives by (To, Body). GET on the same path lists the texts sent to
+and counts every text it receives by (To, Body); a request cut off before its whole body arrived
+is no text. GET on the same path lists the texts sent to
 `To` (so a sender unsure whether an attempt got through can look, as it would at Twilio).
 GET /_stats gives the counts as JSON.
 Point the real twilio client at it with TWILIO_API_BASE_URL=http://127.0.0.1:<port>.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import socket
+import sys
 import threading
 import uuid
 from collections import Counter
@@ -63,6 +65,10 @@ class FakeTwilio(ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
 
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):    # a killed client: expected
+            super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"       # keep-alive, as the twilio client's session expects
@@ -75,7 +81,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         length = int(self.headers.get("Content-Length", 0))
-        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+        raw = self.rfile.read(length)
+        if len(raw) < length:
+            # The client went away mid-request (a worker killed between the headers and the
+            # body): no text was sent, as at Twilio.
+            self.close_connection = True
+            return
+        form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+        if not form.get("To") or not form.get("Body"):
+            self._answer(400, {"code": 21604, "message": "A 'To' and a 'Body' are required",
+                               "more_info": "https://www.twilio.com/docs/errors/21604",
+                               "status": 400})
+            return
         if self.server.delay:
             threading.Event().wait(self.server.delay)
         sid = "SM" + uuid.uuid4().hex

@@ -6,7 +6,9 @@ outbox relay and RQ to a local fake of Twilio's Messages API (bench/fake_twilio_
 Needs PostgreSQL (TEST_DATABASE_URL, default postgresql://127.0.0.1:5432/test; a database
 `visitline_bench` is made afresh) and Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379/15,
 flushed). Prints messages per second, and counts proving no text was lost or sent twice:
-rows sent, distinct provider SIDs, texts the fake received, distinct texts, duplicates.
+rows sent, distinct provider SIDs, texts the fake received, distinct texts, duplicates; and the
+send jobs that ran (batches, texts sent on their own, jobs in RQ's failed registry) with the
+machine's load average, since the workers, PostgreSQL, Redis and the fake share its CPUs.
 """
 from __future__ import annotations
 
@@ -28,7 +30,11 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from rq.job import Job  # noqa: E402
+from rq.registry import FailedJobRegistry  # noqa: E402
+
 from config.migrate import upgrade  # noqa: E402
+from config.queueing import job_queue  # noqa: E402
 from core.models import OutboundMessage, Visitor  # noqa: E402
 
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://127.0.0.1:5432/test").replace(
@@ -78,6 +84,17 @@ def counts(url: str) -> dict:
     return {"rows": statuses, "distinct_provider_sids": sids}
 
 
+def job_counts() -> dict:
+    """Send jobs still in Redis (finished ones are kept for a few minutes)."""
+    connection = redis.Redis.from_url(REDIS_URL)
+    prefix = Job.key_for("")
+    ids = [key.decode()[len(prefix):] for key in connection.scan_iter(prefix + "send-*", count=1000)
+           if b":" not in key[len(prefix):]]
+    return {"batches": sum(i.startswith("send-batch-") for i in ids),
+            "texts_sent_on_their_own": sum(not i.startswith("send-batch-") for i in ids),
+            "failed": FailedJobRegistry(queue=job_queue(connection)).count}
+
+
 def fake_stats() -> dict:
     with urllib.request.urlopen(f"http://127.0.0.1:{TWILIO_PORT}/_stats") as answer:
         return json.load(answer)
@@ -117,14 +134,16 @@ def main() -> None:
     time.sleep(0.5)
     result = {"messages": args.messages, "workers": args.workers, "seconds": round(elapsed, 2),
               "messages_per_second": round(args.messages / elapsed, 1),
-              "database": counts(url), "fake_twilio": fake_stats()}
+              "database": counts(url), "fake_twilio": fake_stats(), "jobs": job_counts(),
+              "load_average": [round(n, 2) for n in os.getloadavg()], "cpus": os.cpu_count()}
     fake.send_signal(signal.SIGTERM)
     fake.wait()
     print(json.dumps(result, indent=2))
     ok = (result["database"]["rows"] == {"sent": args.messages}
           and result["database"]["distinct_provider_sids"] == args.messages
           and result["fake_twilio"] == {"received": args.messages, "distinct": args.messages,
-                                        "duplicates": 0})
+                                        "duplicates": 0}
+          and result["jobs"]["failed"] == 0)
     print("zero losses, zero duplicates" if ok else "COUNTS DO NOT MATCH")
     sys.exit(0 if ok else 1)
 

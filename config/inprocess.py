@@ -3,7 +3,9 @@ by a background thread of the line's own process right after each change commits
 periodic pass (config.jobs.tick, and once a day config.jobs.daily) runs on a timer thread.
 
 The database stays the source of truth exactly as with RQ: rows are claimed by the same relay,
-and a row left 'queued' when the process stopped is sent after the next start."""
+and a row left 'queued' when the process stopped is sent after the next start. Texts waiting
+together are sent together (config.jobs_sms.deliver_many); one that could not be sent is handed
+on again by the next periodic pass, and given up after MAX_ATTEMPTS."""
 from __future__ import annotations
 
 import importlib
@@ -20,7 +22,7 @@ from core.models.messages import FAILED, QUEUED
 
 from . import jobs
 from .container import Container
-from .relay import Relay, RelayNotifier
+from .relay import SEND_BATCH, Relay, RelayNotifier
 from .worker import DAILY_HOUR, TICK_SECONDS
 
 log = logging.getLogger(__name__)
@@ -83,12 +85,37 @@ class InProcessJobs:
             send(message_id)
             self._attempts.pop(message_id, None)
         except Exception:  # noqa: BLE001 - retried by the next periodic pass
-            attempts = self._attempts[message_id] = self._attempts.get(message_id, 0) + 1
-            log.exception("message %s: send attempt %d failed", message_id, attempts)
-            if attempts >= MAX_ATTEMPTS:
-                self._give_up(message_id)
+            self._failed(message_id)
         finally:
             self.dispatch.done(message_id)
+
+    def send_many(self, message_ids: list[int]) -> None:
+        deliver_many = importlib.import_module("config.jobs_sms").deliver_many
+        try:
+            done = deliver_many(self.container, message_ids)
+        except Exception:  # noqa: BLE001 - retried by the next periodic pass
+            log.exception("sending messages %s failed", message_ids)
+            retry = list(message_ids)
+        else:
+            retry = done.retry
+            for message_id in retry:
+                log.warning("message %s: %s", message_id, done.outcomes[message_id].detail)
+        try:
+            for message_id in message_ids:
+                if message_id in retry:
+                    self._failed(message_id, quiet=True)
+                else:
+                    self._attempts.pop(message_id, None)
+        finally:
+            for message_id in message_ids:
+                self.dispatch.done(message_id)
+
+    def _failed(self, message_id: int, quiet: bool = False) -> None:
+        attempts = self._attempts[message_id] = self._attempts.get(message_id, 0) + 1
+        if not quiet:
+            log.exception("message %s: send attempt %d failed", message_id, attempts)
+        if attempts >= MAX_ATTEMPTS:
+            self._give_up(message_id)
 
     def run_periodic(self, moment: datetime | None = None) -> dict:
         moment = moment or datetime.now(timezone.utc)
@@ -101,9 +128,17 @@ class InProcessJobs:
 
     def _send_loop(self) -> None:
         while not self._stop.is_set():
-            message_id = self.dispatch.waiting.get()
-            if message_id:
-                self.send_one(message_id)
+            waiting = [self.dispatch.waiting.get()]
+            while len(waiting) < SEND_BATCH:
+                try:
+                    waiting.append(self.dispatch.waiting.get_nowait())
+                except queue.Empty:
+                    break
+            waiting = [message_id for message_id in waiting if message_id]   # 0: stop
+            if len(waiting) == 1:
+                self.send_one(waiting[0])
+            elif waiting:
+                self.send_many(waiting)
 
     def _periodic_loop(self) -> None:
         while not self._stop.is_set():

@@ -7,9 +7,13 @@ at BEGIN does the same), handed on, then marked queued in that transaction. If t
 fails (Redis down) the transaction rolls back and the rows wait for the next pass. A queued row
 whose job has vanished (a Redis flush) is handed on again. A row handed on twice still sends
 once: the send job guards by the message's state and provider SID, and the job id is the same.
+
+Many rows handed on at once go in batches of SEND_BATCH, one send job each (config.jobs_sms);
+a lone row gets a send job of its own, as a text a caller's change wrote usually is.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Callable, Iterable, Protocol
 
@@ -21,7 +25,8 @@ from core.models import OutboundMessage
 from core.models.messages import PENDING, QUEUED, SCHEDULED
 
 log = logging.getLogger(__name__)
-BATCH = 1000
+BATCH = 1000            # rows claimed per relay transaction
+SEND_BATCH = 50         # texts per send job
 
 
 class Dispatch(Protocol):
@@ -35,6 +40,17 @@ class Dispatch(Protocol):
 
 def send_job_id(message_id: int) -> str:
     return f"send-{message_id}"
+
+
+def batch_job_id(message_ids: list[int]) -> str:
+    """The same texts always make the same id: `send-batch-<first>-<count>-<digest>`."""
+    ids = sorted(message_ids)
+    digest = hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:12]
+    return f"send-batch-{ids[0]}-{len(ids)}-{digest}"
+
+
+def in_batches(message_ids: list[int], size: int = SEND_BATCH) -> list[list[int]]:
+    return [sorted(message_ids[i:i + size]) for i in range(0, len(message_ids), size)]
 
 
 class Relay:

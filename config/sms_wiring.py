@@ -14,9 +14,11 @@ STATUS_PATH = "/sms/status"
 
 def make_sender(settings: Settings) -> Sender:
     if settings.has_twilio and settings.twilio_phone_number:
-        client = make_client(settings.twilio_account_sid, settings.twilio_auth_token,
-                             api_base_url=settings.twilio_api_base_url)
-        return TwilioSender(client, from_number=settings.twilio_phone_number,
+        # One client per sending thread (twilio's is not safe to share between threads).
+        return TwilioSender(new_client=lambda: make_client(
+                                settings.twilio_account_sid, settings.twilio_auth_token,
+                                api_base_url=settings.twilio_api_base_url),
+                            from_number=settings.twilio_phone_number,
                             status_callback_url=status_callback_url(settings))
     if settings.environment == "production":
         raise SettingError("TWILIO_ACCOUNT_SID", "Twilio credentials and TWILIO_PHONE_NUMBER "

@@ -1,6 +1,7 @@
 """Delivery status callbacks: the provider tells how a text fared. They arrive duplicated and
 out of order, so a message's status only moves forward and never leaves a final state; the
-error code that came with a failure is kept."""
+error code that came with a failure is kept. A reminder undelivered for a reason that may pass
+(handset unreachable, unknown error) is sent once more later (core.outbox.resend_reminder_later)."""
 from __future__ import annotations
 
 from sqlalchemy import select, update
@@ -10,6 +11,7 @@ from .delivery import IN_FLIGHT, UNSUBSCRIBED
 from .models import OutboundMessage
 from .models.messages import (DELIVERED, FAILED, PENDING, QUEUED, SCHEDULED, SENT, UNDELIVERED)
 from .optouts import record_opt_out
+from .outbox import PASSING_DELIVERY_FAILURES, resend_reminder_later
 from .uow import UnitOfWork
 
 # Twilio's message statuses, as ours. Those a text passes through with the provider are 'sent'.
@@ -51,6 +53,8 @@ def record_status(uow: UnitOfWork, clock: Clock, *, message_sid: str, provider_s
         .values(**values).execution_options(synchronize_session=False)).rowcount == 1
     if moved and error_code == str(UNSUBSCRIBED):
         record_opt_out(session, clock, message.to_phone, error_code)
+    if moved and status == UNDELIVERED and error_code.strip() in PASSING_DELIVERY_FAILURES:
+        resend_reminder_later(session, clock, message)
     uow.commit()
     return MOVED if moved else UNCHANGED
 

@@ -12,10 +12,17 @@ from sqlalchemy.orm import Session
 
 from . import catalogue
 from .clock import LONDON, Clock
-from .models import Booking, OutboundMessage, Visitor
+from .delivery import validity_seconds
+from .models import BOOKED, Booking, OutboundMessage, Visitor
 from .models.messages import PENDING, SCHEDULED, WITHDRAWN
 from .uow import UnitOfWork
 
+# A text sent again gets this key and its original's id, whether staff send it
+# (core.staff_work) or it goes again by itself (resend_reminder_later): at most once either way.
+RESEND_PREFIX = "retry-of-"
+# Delivery failures that may pass: the handset unreachable (off, no signal), an unknown error.
+PASSING_DELIVERY_FAILURES = frozenset({"30003", "30008"})
+RESEND_AFTER = timedelta(minutes=30)
 
 
 def queue_text(uow: UnitOfWork, clock: Clock, *, key: str, kind: str, visitor: Visitor,
@@ -68,6 +75,39 @@ def schedule_reminders(uow: UnitOfWork, clock: Clock, booking: Booking) -> None:
         if due > clock.now():
             text_about_booking(uow, clock, booking, "reminder", "sms_reminder",
                                suffix=f"-{hours}h", send_after=due)
+
+
+def resend_reminder_later(session: Session, clock: Clock,
+                          message: OutboundMessage) -> OutboundMessage | None:
+    """A reminder the handset could not be reached for goes once more, RESEND_AFTER later, if it
+    would still be of use: RESEND_AFTER of its validity left then (validity ends when the visit
+    starts), the booking still on, and not sent again before. The new text takes the usual way
+    (the relay when due, every check at sending: opt-out, daily cap, the visit not started;
+    withdrawn if the booking is cancelled meanwhile). Other texts are left to staff, who see the
+    undelivered ones on the operations page and can send them again."""
+    if (message.kind != "reminder" or message.booking_id is None
+            or message.dedupe_key.startswith(RESEND_PREFIX)):
+        return None
+    key = f"{RESEND_PREFIX}{message.id}"
+    if session.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == key)):
+        return None
+    booking = session.get(Booking, message.booking_id)
+    if booking is None or booking.status != BOOKED:
+        return None
+    now = clock.now()
+    again_at = now + RESEND_AFTER
+    went = message.sent_at or message.created_at
+    valid_until = went + timedelta(seconds=validity_seconds(message.kind,
+                                                            booking.slot.starts_at, went))
+    if again_at + RESEND_AFTER > min(valid_until, booking.slot.starts_at):
+        return None             # too late to be of use: the provider would have no time to try
+    again = OutboundMessage(dedupe_key=key, kind=message.kind, to_phone=message.to_phone,
+                            visitor_id=message.visitor_id, booking_id=message.booking_id,
+                            language=message.language, body=message.body, status=SCHEDULED,
+                            send_after=again_at, created_at=now)
+    session.add(again)
+    session.flush()
+    return again
 
 
 def withdraw_scheduled_texts(session: Session, booking_id: int) -> None:

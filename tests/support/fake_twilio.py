@@ -4,8 +4,10 @@ real twilio client talks to (`client.api.base_url = fake.base_url`).
 POST /2010-04-01/Accounts/{sid}/Messages.json records the request and answers 201 with a fresh
 SID, unless an answer was scripted: `fail_next(429)`, `fail_next(400, 21610, ...)` answer with a
 Twilio error body ({code, message, more_info, status}); `hang_next(seconds)` takes the text but
-answers late (the client times out while the text has gone). GET on the same path lists the
-texts taken, newest first, filtered by To, as Twilio pages them.
+answers late (the client times out while the text has gone). `fail_to(phone, ...)` and
+`hang_to(phone, ...)` script the answers to texts for one number, whatever order texts sent at
+once arrive in. GET on the same path lists the texts taken, newest first, filtered by To, as
+Twilio pages them.
 """
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ class FakeTwilio:
     requests: list[dict] = field(default_factory=list)     # every POST, form fields as sent
     taken: list[dict] = field(default_factory=list)        # texts answered with a SID
     _script: deque = field(default_factory=deque)
+    _by_phone: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
     # Twilio's clock, for date_created: tests set it to their fixed clock's.
@@ -70,6 +73,7 @@ class FakeTwilio:
             self.requests.clear()
             self.taken.clear()
             self._script.clear()
+            self._by_phone.clear()
             self.clock = lambda: datetime.now(timezone.utc)
 
     def fail_next(self, status: int, code: int | None = None, times: int = 1) -> None:
@@ -80,6 +84,15 @@ class FakeTwilio:
         with self._lock:
             self._script.append(Scripted(201, None, seconds))
 
+    def fail_to(self, phone: str, status: int, code: int | None = None, times: int = 1) -> None:
+        with self._lock:
+            self._by_phone.setdefault(phone, deque()).extend(
+                Scripted(status, code or DEFAULT_CODES.get(status, status)) for _ in range(times))
+
+    def hang_to(self, phone: str, seconds: float) -> None:
+        with self._lock:
+            self._by_phone.setdefault(phone, deque()).append(Scripted(201, None, seconds))
+
     def texts_to(self, to: str) -> list[dict]:
         with self._lock:
             return [t for t in self.taken if t["to"] == to]
@@ -88,7 +101,9 @@ class FakeTwilio:
     def _post(self, account: str, form: dict) -> tuple[int, dict, float]:
         with self._lock:
             self.requests.append(form)
-            scripted = self._script.popleft() if self._script else Scripted()
+            for_phone = self._by_phone.get(form.get("To", ""))
+            scripted = (for_phone.popleft() if for_phone else
+                        self._script.popleft() if self._script else Scripted())
             if scripted.status >= 400:
                 return scripted.status, _error(scripted.status, scripted.code), 0.0
             now = self.clock()
@@ -120,7 +135,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         path = urlparse(self.path).path
         length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length).decode()
+        body = self.rfile.read(length)
+        if len(body) < length:          # cut off before its body arrived: no text, as at Twilio
+            self.close_connection = True
+            return
+        raw = body.decode()
         if not path.endswith(MESSAGES):
             return self._answer(404, _error(404, 20404))
         form = {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}

@@ -130,3 +130,26 @@ def test_a_duplicated_send_job_sends_once(backend, line, people, received, redis
     line.relay.relay_ids([confirmation.id])                       # the relay again, too
     run_worker(redis_conn)
     assert received.stats() == {"received": 1, "distinct": 1, "duplicates": 0}
+
+
+def test_a_reminder_the_handset_missed_goes_once_more_half_an_hour_later(backend, line, people,
+                                                                         received, redis_conn):
+    from core.delivery_status import record_status
+    booking = _book(line, _slot(line, people, LAST_DAY), people.prisoner, people.lead)
+    run_worker(redis_conn)
+    [week_before, _] = _messages(line, kind="reminder")
+    line.clock.set(week_before.send_after)
+    tick_and_work(redis_conn)
+    sent = _messages(line, dedupe_key=f"reminder-{booking.id}-168h")[0]
+    with line.uow() as uow:
+        record_status(uow, line.clock, message_sid=sent.provider_sid,
+                      provider_status="undelivered", error_code="30003")
+    line.clock.set(line.clock.now() + timedelta(minutes=29))
+    tick_and_work(redis_conn)
+    assert _bodies(received) == ["Reminder", "Visit booked"]
+    line.clock.set(line.clock.now() + timedelta(minutes=1))
+    tick_and_work(redis_conn)
+    assert _bodies(received) == ["Reminder", "Visit booked"]          # by (to, body): once more
+    assert received.texts[(people.lead.phone, sent.body)] == 2
+    [again] = _messages(line, dedupe_key=f"retry-of-{sent.id}")
+    assert again.status == "sent" and again.provider_sid != sent.provider_sid

@@ -1,11 +1,14 @@
 """Delivery status callbacks arrive duplicated and out of order: a message's status only moves
-forward, never leaves a final state, and keeps the error code a failure came with."""
+forward, never leaves a final state, and keeps the error code a failure came with. A reminder
+undelivered because the handset was unreachable is sent once more, if still of use."""
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from core.models import OutboundMessage, PhoneOptOut
+from core.models import Booking, OutboundMessage, PhoneOptOut
 
 from tests.support.twilio_requests import signed_post
 
@@ -112,3 +115,75 @@ def test_a_skipped_or_withdrawn_message_stays_so(client, session, clock):
 ])
 def test_malformed_callbacks_are_a_400(client, params, path):
     assert signed_post(client, path, params).status_code == 400
+
+
+# A reminder undelivered for a reason that may pass is sent once more, later.
+
+def reminder(session, clock, world, *, sid: str, key: str = "") -> OutboundMessage:
+    message = OutboundMessage(dedupe_key=key or f"reminder-{world.booking.id}-{sid}",
+                              kind="reminder", to_phone=LEAD_PHONE, body="Reminder: visit",
+                              booking_id=world.booking.id, status="sent", provider_sid=sid,
+                              send_after=clock.now(), created_at=clock.now(),
+                              sent_at=clock.now())
+    session.add(message)
+    session.commit()
+    return message
+
+
+def sent_again(session, message) -> list[OutboundMessage]:
+    session.expire_all()
+    return list(session.scalars(select(OutboundMessage).where(
+        OutboundMessage.dedupe_key == f"retry-of-{message.id}")))
+
+
+@pytest.mark.parametrize("code", ["30003", "30008"])
+def test_an_unreachable_reminder_is_sent_once_more_half_an_hour_later(client, session, clock,
+                                                                      world, code):
+    from core.staff_work import undelivered_messages
+    sid = new_sid()
+    original = reminder(session, clock, world, sid=sid)
+    clock.advance(minutes=10)
+    callback(client, sid, "undelivered", code)
+    callback(client, sid, "undelivered", code)          # a repeat: still once
+    [again] = sent_again(session, original)
+    assert (again.status, again.send_after, again.kind) == (
+        "scheduled", clock.now() + timedelta(minutes=30), "reminder")
+    assert (again.to_phone, again.body, again.booking_id) == (
+        original.to_phone, original.body, original.booking_id)
+    # Staff are not asked to send it again themselves.
+    assert original.id not in [m.id for m in undelivered_messages(session)]
+    # The second one undelivered too: no third.
+    callback(client, "SM" + "c" * 32, "undelivered", code, message_id=again.id)
+    assert sent_again(session, again) == []
+
+
+@pytest.mark.parametrize("case", ["permanent code", "failed", "not a reminder", "cancelled",
+                                  "validity over", "visit too near", "a staff resend"])
+def test_a_reminder_is_not_sent_again_when_it_would_be_no_use(client, session, clock, world,
+                                                              case):
+    sid = new_sid()
+    message = reminder(session, clock, world, sid=sid,
+                       key=f"retry-of-{world.booking.id}999" if case == "a staff resend" else "")
+    status, code = "undelivered", "30003"
+    if case == "permanent code":
+        code = "30005"
+    elif case == "failed":
+        status = "failed"
+    elif case == "not a reminder":
+        message.kind = "confirmation"
+    elif case == "cancelled":
+        session.get(Booking, world.booking.id).status = "cancelled"
+    elif case == "validity over":
+        clock.advance(hours=3, minutes=31)                 # of its 4 hours
+    elif case == "visit too near":
+        message.sent_at = world.slot.starts_at - timedelta(minutes=70)
+        clock.set(world.slot.starts_at - timedelta(minutes=45))
+    session.commit()
+    callback(client, sid, status, code)
+    assert sent_again(session, message) == []
+
+
+def test_a_text_sent_again_by_itself_or_by_staff_shares_one_key():
+    from core.outbox import RESEND_PREFIX
+    from core.staff_work import RETRY_PREFIX
+    assert RESEND_PREFIX == RETRY_PREFIX
