@@ -88,8 +88,7 @@ def resend_reminder_later(session: Session, clock: Clock,
     if (message.kind != "reminder" or message.booking_id is None
             or message.dedupe_key.startswith(RESEND_PREFIX)):
         return None
-    key = f"{RESEND_PREFIX}{message.id}"
-    if session.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == key)):
+    if sent_again(session, message):
         return None
     booking = session.get(Booking, message.booking_id)
     if booking is None or booking.status != BOOKED:
@@ -101,10 +100,25 @@ def resend_reminder_later(session: Session, clock: Clock,
                                                             booking.slot.starts_at, went))
     if again_at + RESEND_AFTER > min(valid_until, booking.slot.starts_at):
         return None             # too late to be of use: the provider would have no time to try
-    again = OutboundMessage(dedupe_key=key, kind=message.kind, to_phone=message.to_phone,
-                            visitor_id=message.visitor_id, booking_id=message.booking_id,
-                            language=message.language, body=message.body, status=SCHEDULED,
-                            send_after=again_at, created_at=now)
+    return copy_to_send_again(session, clock, message, send_after=again_at)
+
+
+def sent_again(session: Session, message: OutboundMessage) -> bool:
+    return session.scalar(select(OutboundMessage.id).where(
+        OutboundMessage.dedupe_key == f"{RESEND_PREFIX}{message.id}")) is not None
+
+
+def copy_to_send_again(session: Session, clock: Clock, message: OutboundMessage, *,
+                       send_after: datetime) -> OutboundMessage:
+    """A new outbox row with the text's words, due at send_after; the original stays as it was,
+    so the record is true. Callers check sent_again first: the key allows one copy."""
+    now = clock.now()
+    due = send_after <= now
+    again = OutboundMessage(dedupe_key=f"{RESEND_PREFIX}{message.id}", kind=message.kind,
+                            to_phone=message.to_phone, visitor_id=message.visitor_id,
+                            booking_id=message.booking_id, language=message.language,
+                            body=message.body, status=PENDING if due else SCHEDULED,
+                            send_after=send_after, created_at=now)
     session.add(again)
     session.flush()
     return again

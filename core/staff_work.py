@@ -12,7 +12,8 @@ from .clock import LONDON, Clock
 from .escalations import OPEN
 from .models import (REQUESTED, Booking, Escalation, Feedback, OutboundMessage,
                      PrisonerNotice, VisitSlot, WaitingListEntry)
-from .models.messages import FAILED, PENDING, UNDELIVERED
+from .models.messages import FAILED, UNDELIVERED
+from .outbox import RESEND_PREFIX, copy_to_send_again, sent_again
 from .staff import Access, Invalid, NotAllowed
 from .uow import UnitOfWork
 
@@ -118,14 +119,11 @@ def feedback_comments(session, prison_id: int, month: str | None = None,
     return list(comments)[:limit]
 
 
-RETRY_PREFIX = "retry-of-"
-
-
 def undelivered_messages(session, limit: int = 200) -> list[OutboundMessage]:
     """Texts that failed or were not delivered and have not been sent again."""
     retried = select(OutboundMessage.dedupe_key).where(
-        OutboundMessage.dedupe_key.like(f"{RETRY_PREFIX}%"))
-    retried_ids = {int(key[len(RETRY_PREFIX):]) for key in session.scalars(retried)}
+        OutboundMessage.dedupe_key.like(f"{RESEND_PREFIX}%"))
+    retried_ids = {int(key[len(RESEND_PREFIX):]) for key in session.scalars(retried)}
     found = session.scalars(select(OutboundMessage).where(
         OutboundMessage.status.in_((FAILED, UNDELIVERED)))
         .order_by(OutboundMessage.created_at.desc()).limit(limit + len(retried_ids)))
@@ -140,16 +138,9 @@ def retry_message(uow: UnitOfWork, clock: Clock, access: Access, *, message_id: 
     message = session.get(OutboundMessage, message_id)
     if message is None or message.status not in (FAILED, UNDELIVERED):
         raise Invalid("That text is not one that failed.", "message")
-    key = f"{RETRY_PREFIX}{message.id}"
-    if session.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == key)):
+    if sent_again(session, message):
         raise Invalid("That text has already been sent again.", "message")
-    now = clock.now()
-    again = OutboundMessage(dedupe_key=key, kind=message.kind, to_phone=message.to_phone,
-                            visitor_id=message.visitor_id, booking_id=message.booking_id,
-                            language=message.language, body=message.body, status=PENDING,
-                            send_after=now, created_at=now)
-    session.add(again)
-    session.flush()
+    again = copy_to_send_again(session, clock, message, send_after=clock.now())
     uow.message_written(again.id)
     record(session, clock, access.actor, "message", message.id, "resent",
            after={"new_message": again.id})

@@ -157,6 +157,21 @@ def test_an_unreachable_reminder_is_sent_once_more_half_an_hour_later(client, se
     assert sent_again(session, again) == []
 
 
+def test_a_reminder_that_went_again_by_itself_is_not_sent_again_by_staff(client, session, clock,
+                                                                       uow_factory, world):
+    from core.staff import Access, Invalid
+    from core.staff_work import retry_message
+    sid = new_sid()
+    original = reminder(session, clock, world, sid=sid)
+    callback(client, sid, "undelivered", "30003")
+    administrator = Access(staff_id=1, username="boss", role="admin", all_prisons=True,
+                           prison_ids=frozenset(), generation=0)
+    with pytest.raises(Invalid, match="already been sent again"):
+        with uow_factory() as uow:
+            retry_message(uow, clock, administrator, message_id=original.id)
+    assert len(sent_again(session, original)) == 1
+
+
 @pytest.mark.parametrize("case", ["permanent code", "failed", "not a reminder", "cancelled",
                                   "validity over", "visit too near", "a staff resend"])
 def test_a_reminder_is_not_sent_again_when_it_would_be_no_use(client, session, clock, world,
@@ -183,7 +198,3 @@ def test_a_reminder_is_not_sent_again_when_it_would_be_no_use(client, session, c
     assert sent_again(session, message) == []
 
 
-def test_a_text_sent_again_by_itself_or_by_staff_shares_one_key():
-    from core.outbox import RESEND_PREFIX
-    from core.staff_work import RETRY_PREFIX
-    assert RESEND_PREFIX == RETRY_PREFIX
