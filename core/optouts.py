@@ -9,10 +9,16 @@ from sqlalchemy.orm import Session
 
 from .clock import Clock
 from .models import PhoneOptOut
+from .phones import is_uk_mobile
 
 
 def is_opted_out(session: Session, phone: str) -> bool:
     return bool(session.scalar(select(PhoneOptOut.opted_out).where(PhoneOptOut.phone == phone)))
+
+
+def can_be_texted(session: Session, phone: str | None) -> bool:
+    """Whether texts to this number will be sent at all (core.delivery skips the others)."""
+    return bool(phone) and is_uk_mobile(phone) and not is_opted_out(session, phone)
 
 
 def record_opt_out(session: Session, clock: Clock, phone: str, keyword: str) -> None:

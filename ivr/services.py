@@ -21,11 +21,20 @@ from core.find import upcoming_visits
 from core.holds import hold_table, release_hold
 from core.identify import confirm_caller
 from core.models import REQUESTED, ApprovedVisitor, Prison, Prisoner, Visitor, VisitSlot
+from core.optouts import can_be_texted
 from core.phones import to_e164
 from core.uow import UnitOfWork
 from core.waiting_list import join_waiting_list
 
 MAX_DATES = 3
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    reference: str
+    requested: bool         # a request for staff, not yet a booking
+    id_requirements: str
+    texted: bool            # whether the confirmation text can reach the caller's number
 
 
 @dataclass(frozen=True)
@@ -195,12 +204,13 @@ class Services:
             actor = Actor.visitor(visitor_id, PHONE) if visitor_id else Actor.system(PHONE)
             release_hold(uow, self.clock, hold_id=hold_id, actor=actor)
 
-    def confirm(self, hold_id: int, visitor_id: int) -> tuple[str, bool]:
-        """The reference, and whether it is a request rather than a booking."""
+    def confirm(self, hold_id: int, visitor_id: int) -> Confirmed:
         with self.uow() as uow:
             booking = confirm_booking(uow, self.clock, hold_id=hold_id,
                                       actor=Actor.visitor(visitor_id, PHONE))
-            return booking.reference, booking.status == REQUESTED
+            return Confirmed(booking.reference, booking.status == REQUESTED,
+                             booking.slot.prison.id_requirements,
+                             can_be_texted(uow.session, booking.lead_visitor.phone))
 
     def upcoming(self, visitor_id: int) -> list[Visit]:
         with self.uow() as uow:

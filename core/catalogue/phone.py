@@ -188,6 +188,14 @@ PHONE: dict[str, dict[str, str]] = {
         "en": "Again, your reference is {digits}.",
         "cy": "Eto, eich cyfeirnod yw {digits}.",
     },
+    "ivr_what_to_bring": {
+        "en": "Bring {id_requirements}, and arrive 45 minutes before the visit.",
+        "cy": "Dewch â {id_requirements}, a chyrraedd 45 munud cyn yr ymweliad.",
+    },
+    "ivr_no_text": {
+        "en": "We cannot text this number, so please write down your reference now.",
+        "cy": "Ni allwn anfon neges i'r rhif hwn, felly ysgrifennwch eich cyfeirnod nawr.",
+    },
     "ivr_text_coming": {
         "en": "We will text you the details, with what to bring.",
         "cy": "Byddwn yn anfon neges atoch gyda'r manylion a beth i ddod gyda chi.",

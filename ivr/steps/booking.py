@@ -279,13 +279,18 @@ def confirm(call: Call, answer, svc) -> Reply | Retry:
     hold_id = call["hold_id"]
     call.forget("hold_id")
     try:
-        reference, requested = svc.confirm(hold_id, call.visitor_id)
+        done = svc.confirm(hold_id, call.visitor_id)
     except Refused as refused:
         return refuse(call, svc, refused, call["slot_id"])
-    digits = ", ".join(" ".join(group) for group in spoken_groups(reference))
-    return go(call, svc, "after", call.say("ivr_requested" if requested else "ivr_booked"),
-              call.say("ivr_reference", digits=digits),
-              call.say("ivr_reference_again", digits=digits), call.say("ivr_text_coming"))
+    digits = ", ".join(" ".join(group) for group in spoken_groups(done.reference))
+    said = [call.say("ivr_requested" if done.requested else "ivr_booked"),
+            call.say("ivr_reference", digits=digits),
+            call.say("ivr_reference_again", digits=digits)]
+    if not done.requested:
+        # Said as well as texted: a caller on a landline, or opted out of texts, hears it only here.
+        said.append(call.say("ivr_what_to_bring", id_requirements=done.id_requirements))
+    said.append(call.say("ivr_text_coming" if done.texted else "ivr_no_text"))
+    return go(call, svc, "after", *said)
 
 
 def refuse(call: Call, svc, refused: Refused, slot_id: int | None = None) -> Reply:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from core.models import BOOKED, HELD, RELEASED, REQUESTED, Booking, Hold, OutboundMessage, \
     Visitor
+from core.optouts import record_opt_out
 from tests.support.call_walker import gather_step, phone
 from tests.support.factories import approve, create_template, create_visitor
 
@@ -34,13 +35,30 @@ def test_a_visit_booked_by_keypad(call, session, world):
     booking = session.scalars(select(Booking)).one()
     assert booking.status == BOOKED and booking.channel == "phone"
     assert [v.first_name for v in booking.visitors] == ["Sarah", "Mia"]
-    assert heard[:3] == ["Your visit is booked.", f"Your reference is {spoken(booking.reference)}.",
-                         f"Again, your reference is {spoken(booking.reference)}."]
+    assert heard[:5] == ["Your visit is booked.", f"Your reference is {spoken(booking.reference)}.",
+                         f"Again, your reference is {spoken(booking.reference)}.",
+                         f"Bring {world.prison.id_requirements}, and arrive 45 minutes before "
+                         "the visit.", "We will text you the details, with what to bring."]
     text = session.scalars(select(OutboundMessage).where(
         OutboundMessage.kind == "confirmation")).one()
     assert text.booking_id == booking.id and booking.reference in text.body
     call.wait()
     assert call.ended and "Thank you for calling. Goodbye." in call.said()
+
+
+def test_a_caller_who_cannot_be_texted_hears_what_to_bring_and_to_note_the_reference(
+        call, session, clock, world):
+    record_opt_out(session, clock, LEAD_PHONE, "STOP")
+    session.commit()
+    identify(call)
+    call.press("1")
+    call.press("1#")
+    call.press("1")
+    heard = call.press("1")
+    assert f"Bring {world.prison.id_requirements}, and arrive 45 minutes before the visit." \
+        in heard
+    assert "We cannot text this number, so please write down your reference now." in heard
+    assert "We will text you the details, with what to bring." not in heard
 
 
 def test_a_visit_booked_by_speech(call, session, world):

@@ -35,7 +35,7 @@ def test_a_step_delivered_twice_has_the_effect_of_one(client, call, session, wor
     assert session.scalar(select(func.count(Booking.id))) == 1
     assert again.status_code == 200
     root = parse(answer)
-    assert [el.tag for el in root] == ["Say", "Say", "Say", "Say", "Gather"]
+    assert [el.tag for el in root] == ["Say", "Say", "Say", "Say", "Say", "Gather"]
 
 
 def test_a_repeated_delivery_answers_the_same_twiml(client, call, world):
