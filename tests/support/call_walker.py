@@ -5,11 +5,22 @@ import xml.etree.ElementTree as ET
 
 from config.terminal_phone import CallWalker, FlaskTransport
 
+from .twiml_check import check_twiml
 from .twilio_requests import AUTH_TOKEN
 
 
+class CheckedTransport(FlaskTransport):
+    """Every TwiML answer in every walked call is checked by structure as it arrives."""
+
+    def post(self, url: str, params: dict) -> tuple[int, str]:
+        status, text = super().post(url, params)
+        if status == 200 and "<Response" in text:
+            check_twiml(text)
+        return status, text
+
+
 def phone(client, from_phone: str, **options) -> CallWalker:
-    return CallWalker(FlaskTransport(client, AUTH_TOKEN), from_phone=from_phone, **options)
+    return CallWalker(CheckedTransport(client, AUTH_TOKEN), from_phone=from_phone, **options)
 
 
 def gather_step(walker: CallWalker) -> str:
