@@ -22,6 +22,7 @@ from .capacity import end_hold, lapse_expired_holds, release_place, take_tables
 from .clock import Clock
 from .errors import Refused
 from .holds import assess
+from .locks import lock_people
 from .models import HELD, LAPSED, RELEASED, Booking, Hold, Visitor, VisitSlot, WaitingListEntry
 from .outbox import queue_text
 from .uow import UnitOfWork
@@ -39,6 +40,8 @@ def join_waiting_list(uow: UnitOfWork, clock: Clock, *, slot_id: int, prisoner_i
     """Every rule of a booking but capacity is checked now. Joining twice keeps one entry.
     If a place has come free meanwhile, it is offered at once."""
     session = uow.session
+    # Two joins for one prisoner take turns, so the second finds the first's entry.
+    lock_people(session, [prisoner_id], visitor_ids)
     assess(uow, clock, slot_id, prisoner_id, visitor_ids)
     entry = _live_entry(session, slot_id, prisoner_id)
     if entry is None:
