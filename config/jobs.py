@@ -46,15 +46,20 @@ def tick() -> dict[str, int]:
     (their web process died) are handled, offers nobody answered pass on,
     places freed by lapsed holds are offered, ended visits are asked for feedback, and the
     daily work runs if due (each guarded by the database, so running it again does nothing)."""
+    return _each((("relayed", relay_outbox), ("texts_answered_late", answer_late_texts),
+                  ("offers_expired", expire_offers), ("places_offered", offer_free_places),
+                  ("feedback", request_feedback), ("renewed", renew_visiting_orders),
+                  ("requests_rejected", reject_unreviewed_requests)))
+
+
+def _each(parts) -> dict:
+    """Run every part; one failing does not stop the others (each is logged, and tried again
+    at the next run: every part is safe to run twice)."""
     done = {}
-    for name, work in (("relayed", relay_outbox), ("texts_answered_late", answer_late_texts),
-                       ("offers_expired", expire_offers),
-                       ("places_offered", offer_free_places), ("feedback", request_feedback),
-                       ("renewed", renew_visiting_orders),
-                       ("requests_rejected", reject_unreviewed_requests)):
+    for name, work in parts:
         try:
             done[name] = work()
-        except Exception:  # noqa: BLE001 - logged; the next tick tries again
+        except Exception:  # noqa: BLE001 - logged; the next run tries again
             log.exception("periodic %s failed", name)
     return done
 
@@ -139,10 +144,11 @@ def daily() -> dict:
     kept only for a while: calls ended (or abandoned) over a day ago, failed staff sign-ins,
     signed-out staff sessions whose cookies the idle timeout now refuses anyway.
     Each is safe to run twice (the in-process runner runs it again after a restart)."""
-    return {"visits_lists": prepare_visits_lists(), "anonymised": anonymise_expired_data(),
-            "calls_forgotten": forget_ended_calls(),
-            "sign_in_failures_forgotten": forget_old_sign_in_failures(),
-            "staff_sessions_forgotten": forget_ended_staff_sessions()}
+    return _each((("visits_lists", prepare_visits_lists),
+                  ("anonymised", anonymise_expired_data),
+                  ("calls_forgotten", forget_ended_calls),
+                  ("sign_in_failures_forgotten", forget_old_sign_in_failures),
+                  ("staff_sessions_forgotten", forget_ended_staff_sessions)))
 
 
 def send_failed(job, connection, exc_type, exc_value, traceback) -> None:

@@ -153,3 +153,19 @@ def test_the_daily_job_forgets_signed_out_sessions_past_their_expiry(backend, li
     assert jobs.daily()["staff_sessions_forgotten"] == 1
     with Session(line.engine) as session:
         assert list(session.scalars(select(EndedStaffSession.session_id))) == ["live"]
+
+
+def test_one_part_of_the_daily_job_failing_does_not_stop_the_others(backend, line, clock,
+                                                                     monkeypatch, caplog):
+    with Session(line.engine) as session:
+        _call(session, "CAended", clock.now() - timedelta(days=2), ended=True)
+        session.commit()
+
+    def broken():
+        raise RuntimeError("the visits list could not be prepared")
+    monkeypatch.setattr(jobs, "prepare_visits_lists", broken)
+
+    done = jobs.daily()
+
+    assert "visits_lists" not in done and done["calls_forgotten"] == 1
+    assert "periodic visits_lists failed" in caplog.text
