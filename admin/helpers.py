@@ -8,7 +8,9 @@ from datetime import date, datetime, time
 from flask import abort, current_app, g, request, session
 
 from core.clock import LONDON, local_today
-from core.models import Prison
+from core.errors import Refused
+from core.find import get_booking
+from core.models import Booking, Prison
 from core.staff import Access, Invalid, NotAllowed, visible_prisons
 
 EXTENSION = "visitline"
@@ -29,6 +31,16 @@ def admin_only() -> Access:
     who = access()
     who.check_admin()
     return who
+
+
+def visible_booking(db, booking_id: int) -> Booking:
+    """A booking at one of this member of staff's prisons; any other is as if it did not exist."""
+    try:
+        found = get_booking(db, booking_id)
+    except Refused:
+        raise NotAllowed("no such booking") from None
+    access().check_prison(found.prison_id)
+    return found
 
 
 def chosen_prison(db) -> tuple[Prison, list[Prison]]:

@@ -9,15 +9,15 @@ from sqlalchemy import select
 
 from core.cancel import cancel_booking
 from core.errors import Refused
-from core.find import (bookings_for_prisoner, bookings_for_visitor, find_booking_by_reference,
-                       get_booking)
+from core.find import bookings_for_prisoner, bookings_for_visitor, find_booking_by_reference
 from core.models import Booking, Prisoner, Visitor, VisitSlot
 from core.requests import approve_request, reject_request
-from core.staff import Invalid, NotAllowed
+from core.staff import Invalid
 from core.staff_work import pending_requests, waiting_list_for
 from core.visitors_admin import audit_log, search_visitors
 
-from .helpers import access, chosen_prison, container, form_text, query_date
+from .helpers import (access, chosen_prison, container, form_text, query_date,
+                      visible_booking)
 from .views_book import register as register_booking_on_behalf
 
 PRISONER_NUMBER = re.compile(r"^[A-Z]\d{4}[A-Z]{2}$")
@@ -70,18 +70,9 @@ def _find(db, q: str) -> list[Booking]:
     return visible[:200]
 
 
-def _visible_booking(db, booking_id: int) -> Booking:
-    try:
-        found = get_booking(db, booking_id)
-    except Refused:
-        raise NotAllowed("no such booking") from None
-    access().check_prison(found.prison_id)
-    return found
-
-
 def booking(booking_id: int, error: str | None = None, form: str = "", status: int = 200):
     with container().session() as db:
-        found = _visible_booking(db, booking_id)
+        found = visible_booking(db, booking_id)
         return render_template("admin/booking.html", booking=found, error=error, form=form,
                                log=audit_log(db, "booking", found.id),
                                reason=request.form.get("reason", "")), status
@@ -92,7 +83,7 @@ def _decide(booking_id: int, action, form: str, done: str, *, reason_needed: boo
     reason = form_text("reason", 300)
     try:
         with c.uow() as uow:
-            _visible_booking(uow.session, booking_id)
+            visible_booking(uow.session, booking_id)
             if reason_needed and not reason:
                 raise Invalid("Give a reason.", "reason")
             result = action(uow, c.clock, booking_id=booking_id, actor=access().actor,

@@ -9,12 +9,11 @@ from flask import Response, flash, redirect, render_template, request, url_for
 
 from core.attendance import OUTCOMES, record_attendance
 from core.errors import Refused
-from core.find import get_booking
 from core.models import ATTENDED
-from core.staff import NotAllowed
 from core.visits_list import CSV_HEADER, csv_rows, visits_list
 
-from .helpers import access, chosen_prison, container, form_text, query_date
+from .helpers import (access, chosen_prison, container, form_text, query_date,
+                      visible_booking)
 
 
 def register(bp) -> None:
@@ -73,7 +72,7 @@ def attendance(booking_id: int):
                                text="Choose whether the visitors arrived."), 400
     try:
         with c.uow() as uow:
-            booking = _visible_booking(uow.session, booking_id)
+            booking = visible_booking(uow.session, booking_id)
             back = _back_to_list(booking)
             done = record_attendance(uow, c.clock, booking_id=booking_id, outcome=outcome,
                                      actor=access().actor)
@@ -84,15 +83,6 @@ def attendance(booking_id: int):
     flash(f"Recorded: the visitors for {done.reference} {said}." if done.changed
           else f"Already recorded: the visitors for {done.reference} {said}.")
     return redirect(back)
-
-
-def _visible_booking(db, booking_id: int):
-    try:
-        booking = get_booking(db, booking_id)
-    except Refused:
-        raise NotAllowed("no such booking") from None
-    access().check_prison(booking.prison_id)
-    return booking
 
 
 def _back_to_list(booking) -> str:

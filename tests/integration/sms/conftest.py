@@ -3,6 +3,7 @@ a phone of her own, a registered visitor on no booking, and helpers that text th
 delivers texts (signed form posts) and read its TwiML answer."""
 from __future__ import annotations
 
+import dataclasses
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -156,3 +157,19 @@ def fake_twilio(fake_twilio_server, clock):
     fake_twilio_server.reset()
     fake_twilio_server.clock = clock.now
     return fake_twilio_server
+
+
+LINE = "https://line.example"
+
+
+@pytest.fixture
+def line_settings(settings, fake_twilio):
+    """The line's settings sending through the loopback fake, with delivery reports to LINE."""
+    return dataclasses.replace(settings, twilio_api_base_url=fake_twilio.base_url,
+                               public_base_url=LINE)
+
+
+@pytest.fixture
+def sender(line_settings):
+    from config.sms_wiring import make_sender
+    return make_sender(line_settings)

@@ -24,20 +24,9 @@ from core.models import OutboundMessage, PhoneOptOut
 from sms.twilio_sender import TwilioSender, make_client
 from tests.support.twilio_requests import ACCOUNT_SID, AUTH_TOKEN
 
+from .conftest import LINE
 from .test_sending import queued, reread
 
-LINE = "https://line.example"
-
-
-@pytest.fixture
-def line_settings(settings, fake_twilio):
-    return dataclasses.replace(settings, twilio_api_base_url=fake_twilio.base_url,
-                               public_base_url=LINE)
-
-
-@pytest.fixture
-def sender(line_settings):
-    return make_sender(line_settings)
 
 
 @pytest.fixture(scope="module")

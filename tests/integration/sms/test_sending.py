@@ -20,20 +20,8 @@ from sms.console_sender import ConsoleSender
 from sms.twilio_sender import TwilioSender, make_client
 from tests.support.twilio_requests import ACCOUNT_SID, AUTH_TOKEN
 
-from .conftest import LEAD_PHONE, new_sid
+from .conftest import LEAD_PHONE, LINE, new_sid
 
-LINE = "https://line.example"
-
-
-@pytest.fixture
-def line_settings(settings, fake_twilio):
-    return dataclasses.replace(settings, twilio_api_base_url=fake_twilio.base_url,
-                               public_base_url=LINE)
-
-
-@pytest.fixture
-def sender(line_settings):
-    return make_sender(line_settings)
 
 
 def queued(session, clock, *, phone: str = LEAD_PHONE, kind: str = "confirmation",
