@@ -1,4 +1,4 @@
-"""Alembic wiring: `visitline db upgrade` runs the migrations in migrations/."""
+"""Alembic wiring: `visitline db upgrade` runs the migrations in config/migrations/."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"   # packaged with config
 
 
 def alembic_config(database_url: str) -> Config:

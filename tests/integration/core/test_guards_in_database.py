@@ -1,5 +1,5 @@
 """The database itself keeps the audit log append-only and bookings undeletable, whatever goes
-around the ORM (a direct statement, a console session): migrations/versions/0002."""
+around the ORM (a direct statement, a console session): config/migrations/versions/0002."""
 from __future__ import annotations
 
 import pytest
