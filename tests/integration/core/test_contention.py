@@ -43,30 +43,39 @@ def database(databases, backend):
     engine.dispose()
 
 
-def _race(session_factory, clock, attempts: list[Attempt]) -> Counter:
-    """Release every attempt at once; what each was told ("booked" or the refusal reason)."""
-    barrier = threading.Barrier(len(attempts))
+def all_at_once(work, items: list) -> Counter:
+    """Run work(item) for every item, each on its own thread, all released together; what each
+    said: its return value, the refusal's reason, or any other failure (the test's finding)."""
+    barrier = threading.Barrier(len(items))
     outcomes: list[str] = []
 
-    def attempt_booking(attempt: Attempt) -> None:
+    def one(item) -> None:
         barrier.wait()
         try:
-            with UnitOfWork(session_factory) as uow:
-                book_visit(uow, clock, slot_id=attempt.slot_id, prisoner_id=attempt.prisoner_id,
-                           visitor_ids=[attempt.visitor_id],
-                           actor=Actor.visitor(attempt.visitor_id, PHONE))
-            outcomes.append(BOOKED)
+            outcomes.append(work(item))
         except Refused as refused:
             outcomes.append(refused.reason)
         except Exception as error:  # noqa: BLE001 - any other failure is the test's finding
             outcomes.append(f"{type(error).__name__}: {error}")
 
-    threads = [threading.Thread(target=attempt_booking, args=(a,)) for a in attempts]
+    threads = [threading.Thread(target=one, args=(item,)) for item in items]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     return Counter(outcomes)
+
+
+def _race(session_factory, clock, attempts: list[Attempt]) -> Counter:
+    """Release every attempt at once; what each was told ("booked" or the refusal reason)."""
+    def attempt_booking(attempt: Attempt) -> str:
+        with UnitOfWork(session_factory) as uow:
+            book_visit(uow, clock, slot_id=attempt.slot_id, prisoner_id=attempt.prisoner_id,
+                       visitor_ids=[attempt.visitor_id],
+                       actor=Actor.visitor(attempt.visitor_id, PHONE))
+        return BOOKED
+
+    return all_at_once(attempt_booking, attempts)
 
 
 def _prison_with_sessions(session, clock, *, open_tables: int, starts=(time(14),)):

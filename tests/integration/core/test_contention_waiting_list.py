@@ -2,7 +2,7 @@
 joins for one prisoner take turns, so the second finds the first's entry."""
 from __future__ import annotations
 
-import threading
+from collections import Counter
 from datetime import time
 
 import pytest
@@ -17,7 +17,8 @@ from core.waiting_list import join_waiting_list
 from tests.conftest import NOW
 from tests.support.factories import approve, create_prisoner, create_visitor
 
-from .test_contention import THU_10_DEC, _prison_with_sessions, database  # noqa: F401
+from .test_contention import (THU_10_DEC, _prison_with_sessions, all_at_once,  # noqa: F401
+                              database)
 from .test_contention_non_association import _slow_assessment
 
 pytestmark = pytest.mark.slow
@@ -44,25 +45,14 @@ def test_a_prisoners_visitors_joining_the_waiting_list_at_once_make_one_entry(
         book_visit(uow, clock, slot_id=slot_id, prisoner_id=other.id, visitor_ids=[someone.id],
                    actor=Actor.visitor(someone.id, PHONE))
     _slow_assessment(monkeypatch)
-    barrier = threading.Barrier(JOINERS)
-    errors: list[str] = []
 
-    def join(visitor_id: int) -> None:
-        barrier.wait()
-        try:
-            with UnitOfWork(database) as uow:
-                join_waiting_list(uow, clock, slot_id=slot_id, prisoner_id=prisoner.id,
-                                  visitor_ids=[visitor_id], actor=Actor.visitor(visitor_id, PHONE))
-        except Exception as error:  # noqa: BLE001 - any failure is the test's finding
-            errors.append(f"{type(error).__name__}: {error}")
+    def join(visitor_id: int) -> str:
+        with UnitOfWork(database) as uow:
+            join_waiting_list(uow, clock, slot_id=slot_id, prisoner_id=prisoner.id,
+                              visitor_ids=[visitor_id], actor=Actor.visitor(visitor_id, PHONE))
+        return "joined"
 
-    threads = [threading.Thread(target=join, args=(v,)) for v in family_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert all_at_once(join, family_ids) == Counter({"joined": JOINERS})
     with database() as session:
         assert session.scalar(select(func.count(WaitingListEntry.id)).where(
             WaitingListEntry.prisoner_id == prisoner.id)) == 1
