@@ -123,8 +123,8 @@ def anonymise_expired_data() -> dict:
 
 def forget_ended_calls() -> int:
     container = current()
-    with container.uow() as uow:
-        return conversation.forget_ended_calls(uow, container.clock)
+    with container.calls() as calls:
+        return conversation.forget_ended_calls(calls, container.clock)
 
 
 def forget_old_sign_in_failures() -> int:

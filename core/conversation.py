@@ -7,21 +7,26 @@ same answer back. Everything is cleaned up when the call ends; a small ended mar
 late replay is answered with a goodbye rather than a fresh call.
 
 Every webhook of a call comes through here, so these are plain statements on the two tables,
-built once (no ORM objects loaded): a call's first step is worked out from a read of its own,
-then kept, state and answer together, in one statement (two on SQLite); every later turn is
-claimed (a read and an insert) before its work and kept (two updates) after it.
+built once (no ORM objects loaded, no session), each of which stands alone: a new call or a
+claimed turn is one insert that the unique key guards (ON CONFLICT DO NOTHING, so a lost race
+is an empty result, not an error), and a call's state and its answer are kept by one statement.
+So the caller's connection need not hold a transaction: on PostgreSQL it is in autocommit and a
+turn costs only its statements' round trips (config.db). A call's first step is worked out from
+a read, then kept in one statement; every later turn is claimed (a read and an insert) before
+its work and kept (one statement) after it. On SQLite, where one statement cannot write two
+tables, the pair is two statements in the connection's transaction.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 
 from .clock import Clock
 from .models import CallState, CallStepReply
-from .uow import UnitOfWork
 
 PENDING = ""          # a claimed turn whose answer is still being worked out
 ENDED_KEEP = timedelta(days=1)
@@ -31,18 +36,28 @@ CLAIMED, REPLAY, BUSY, STALE, UNKNOWN, ENDED = "claimed", "replay", "busy", "sta
     "ended"
 
 _STATES, _REPLIES = CallState.__table__, CallStepReply.__table__
-_KEEP_STATE = insert(_STATES)
-_KEEP_REPLY = insert(_REPLIES)
+
+
+def _new_row(table, dialect):
+    """An insert that adds nothing, and says so, when its key is already taken."""
+    return dialect.insert(table).on_conflict_do_nothing().returning(table.c[0])
+
+
+_NEW_STATE = {name: _new_row(_STATES, dialect)
+              for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+_NEW_REPLY = {name: _new_row(_REPLIES, dialect)
+              for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 # PostgreSQL keeps a new call's state and first answer in one statement: one round trip, not two.
-_kept_state = (insert(_STATES).values(
+_kept_state = (postgresql.insert(_STATES).values(
     call_sid=bindparam("call_sid"), from_phone=bindparam("from_phone"), data=bindparam("data"),
     created_at=bindparam("created_at"), updated_at=bindparam("updated_at"))
-    .returning(_STATES.c.call_sid).cte("kept_state"))
-_KEEP_STATE_AND_REPLY = insert(_REPLIES).from_select(
+    .on_conflict_do_nothing().returning(_STATES.c.call_sid).cte("kept_state"))
+_NEW_STATE_AND_REPLY = postgresql.insert(_REPLIES).from_select(
     ["call_sid", "step_key", "reply", "created_at"],
     select(_kept_state.c.call_sid, bindparam("step_key", type_=_REPLIES.c.step_key.type),
            bindparam("reply", type_=_REPLIES.c.reply.type),
-           bindparam("created_at", type_=_REPLIES.c.created_at.type)))
+           bindparam("created_at", type_=_REPLIES.c.created_at.type))
+).returning(_REPLIES.c.call_sid)
 # Rows are found by "sid" (and "key"); values go by their column's name.
 _READ_STATE = select(_STATES.c.data, _STATES.c.ended_at).where(
     _STATES.c.call_sid == bindparam("sid"))
@@ -50,6 +65,9 @@ _UPDATE_STATE = update(_STATES).where(_STATES.c.call_sid == bindparam("sid")).va
     data=bindparam("data"), updated_at=bindparam("updated_at"))
 _THIS_REPLY = (_REPLIES.c.call_sid == bindparam("sid"), _REPLIES.c.step_key == bindparam("key"))
 _UPDATE_REPLY = update(_REPLIES).where(*_THIS_REPLY).values(reply=bindparam("reply"))
+# PostgreSQL keeps a turn's new state and its answer in one statement.
+_UPDATE_STATE_AND_REPLY = _UPDATE_REPLY.add_cte(
+    _UPDATE_STATE.returning(_STATES.c.call_sid).cte("kept_state"))
 _READ_REPLY = select(_REPLIES.c.reply).where(*_THIS_REPLY)
 
 
@@ -60,111 +78,102 @@ class Claim:
     reply: str | None = None       # the stored answer, for a replay or a stale step
 
 
-def open_call(uow: UnitOfWork, clock: Clock, *, call_sid: str, from_phone: str, data: dict,
-              step_key: str, reply: str) -> bool:
-    """A new call: its state and the answer to its first step, kept in one transaction. False if
-    this CallSid is already known (the first step delivered again, or twice at once: the other
+def open_call(connection: Connection, clock: Clock, *, call_sid: str, from_phone: str,
+              data: dict, step_key: str, reply: str) -> bool:
+    """A new call: its state and the answer to its first step, kept together. False if this
+    CallSid is already known (the first step delivered again, or twice at once: the other
     delivery kept it); answer that request as any repeated step is answered."""
     now = clock.now()
     state = {"call_sid": call_sid, "from_phone": from_phone[:32], "data": data,
              "created_at": now, "updated_at": now}
     answer = {"call_sid": call_sid, "step_key": step_key[:200], "reply": reply, "created_at": now}
-    connection = uow.session.connection()
-    try:
-        if connection.dialect.name == "postgresql":
-            connection.execute(_KEEP_STATE_AND_REPLY, state | answer)
-        else:
-            connection.execute(_KEEP_STATE, state)
-            connection.execute(_KEEP_REPLY, answer)
-        uow.commit()
-    except IntegrityError:
-        uow.rollback()      # another delivery of the first step kept the call
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        return connection.execute(_NEW_STATE_AND_REPLY, state | answer).first() is not None
+    if connection.execute(_NEW_STATE[dialect], state).first() is None:
         return False
+    connection.execute(_NEW_REPLY[dialect], answer)
     return True
 
 
-def claim_turn(uow: UnitOfWork, clock: Clock, *, call_sid: str, step_key: str,
+def claim_turn(connection: Connection, clock: Clock, *, call_sid: str, step_key: str,
                turn: int | None) -> Claim:
     """Claim one turn of the call for this request, or say why not."""
-    session = uow.session
-    state = _state(session, call_sid)
+    state = _state(connection, call_sid)
     if state is None:
         return Claim(UNKNOWN)
     if state.ended_at is not None:
         return Claim(ENDED)
     if turn != state.data.get("turn"):
         # Not the turn the call is at: an earlier step delivered again, or out of order.
-        stored = stored_reply(session, call_sid, step_key)
+        stored = stored_reply(connection, call_sid, step_key)
         if stored is not None:
             return Claim(BUSY) if stored == PENDING else Claim(REPLAY, reply=stored)
-        return Claim(STALE, reply=last_reply(session, call_sid))
-    try:
-        session.connection().execute(_KEEP_REPLY, {
-            "call_sid": call_sid, "step_key": step_key[:200], "reply": PENDING,
-            "created_at": clock.now()})
-        uow.commit()
-    except IntegrityError:
-        uow.rollback()      # a duplicate delivery claimed it first
-        return Claim(BUSY)
+        return Claim(STALE, reply=last_reply(connection, call_sid))
+    claimed = connection.execute(_NEW_REPLY[connection.dialect.name], {
+        "call_sid": call_sid, "step_key": step_key[:200], "reply": PENDING,
+        "created_at": clock.now()}).first()
+    if claimed is None:
+        return Claim(BUSY)      # a duplicate delivery claimed it first
     return Claim(CLAIMED, data=dict(state.data))
 
 
-def finish_turn(uow: UnitOfWork, clock: Clock, *, call_sid: str, step_key: str, data: dict,
-                reply: str) -> None:
+def finish_turn(connection: Connection, clock: Clock, *, call_sid: str, step_key: str,
+                data: dict, reply: str) -> None:
     """Keep the call's new state and the answer given, for a repeated delivery to replay."""
-    connection = uow.session.connection()
-    connection.execute(_UPDATE_STATE, {"sid": call_sid, "data": data, "updated_at": clock.now()})
-    connection.execute(_UPDATE_REPLY, {"sid": call_sid, "key": step_key[:200], "reply": reply})
-    uow.commit()
+    values = {"sid": call_sid, "key": step_key[:200], "data": data, "updated_at": clock.now(),
+              "reply": reply}
+    if connection.dialect.name == "postgresql":
+        connection.execute(_UPDATE_STATE_AND_REPLY, values)
+    else:
+        connection.execute(_UPDATE_STATE, values)
+        connection.execute(_UPDATE_REPLY, values)
 
 
-def stored_reply(session, call_sid: str, step_key: str) -> str | None:
-    return session.connection().execute(
+def stored_reply(connection: Connection, call_sid: str, step_key: str) -> str | None:
+    return connection.execute(
         _READ_REPLY, {"sid": call_sid, "key": step_key[:200]}).scalar()
 
 
-def last_reply(session, call_sid: str) -> str | None:
+def last_reply(connection: Connection, call_sid: str) -> str | None:
     """The answer the caller heard last: what a step delivered out of order gets again."""
-    return session.scalar(select(_REPLIES.c.reply).where(
+    return connection.execute(select(_REPLIES.c.reply).where(
         _REPLIES.c.call_sid == call_sid, _REPLIES.c.reply != PENDING)
-        .order_by(_REPLIES.c.id.desc()).limit(1))
+        .order_by(_REPLIES.c.id.desc()).limit(1)).scalar()
 
 
-def call_data(session, call_sid: str) -> dict | None:
-    state = _state(session, call_sid)
+def call_data(connection: Connection, call_sid: str) -> dict | None:
+    state = _state(connection, call_sid)
     return None if state is None or state.ended_at else dict(state.data)
 
 
-def end_call(uow: UnitOfWork, clock: Clock, *, call_sid: str) -> dict | None:
+def end_call(connection: Connection, clock: Clock, *, call_sid: str) -> dict | None:
     """The call is over: forget its steps and state. Returns the state once (to release what it
-    held), None if the call was unknown or already ended."""
-    session = uow.session
-    state = _state(session, call_sid)
+    held), None if the call was unknown or already ended. Ending is one guarded update, so of two
+    status callbacks only one gets the state; steps left by a crash after it are forgotten with
+    the call a day later (forget_ended_calls)."""
+    state = _state(connection, call_sid)
     if state is None or state.ended_at is not None:
         return None
-    changed = session.execute(
+    ended = connection.execute(
         update(_STATES).where(_STATES.c.call_sid == call_sid, _STATES.c.ended_at.is_(None))
         .values(ended_at=clock.now(), data={})).rowcount == 1
-    if not changed:
-        uow.rollback()
-        return None
-    session.execute(delete(_REPLIES).where(_REPLIES.c.call_sid == call_sid))
-    uow.commit()
-    return dict(state.data)
+    if ended:
+        connection.execute(delete(_REPLIES).where(_REPLIES.c.call_sid == call_sid))
+    return dict(state.data) if ended else None
 
 
-def _state(session, call_sid: str):
+def _state(connection: Connection, call_sid: str):
     """The call's row (data, ended_at), or None."""
-    return session.connection().execute(_READ_STATE, {"sid": call_sid}).first()
+    return connection.execute(_READ_STATE, {"sid": call_sid}).first()
 
 
-def forget_ended_calls(uow: UnitOfWork, clock: Clock) -> int:
+def forget_ended_calls(connection: Connection, clock: Clock) -> int:
     """Drop the ended markers after a day, and the state of calls that never said goodbye."""
-    session = uow.session
     cutoff = clock.now() - ENDED_KEEP
-    stale = list(session.scalars(select(CallState.call_sid).where(CallState.updated_at < cutoff)))
+    stale = list(connection.execute(
+        select(CallState.call_sid).where(CallState.updated_at < cutoff)).scalars())
     if stale:
-        session.execute(delete(CallStepReply).where(CallStepReply.call_sid.in_(stale)))
-        session.execute(delete(CallState).where(CallState.call_sid.in_(stale)))
-    uow.commit()
+        connection.execute(delete(CallStepReply).where(CallStepReply.call_sid.in_(stale)))
+        connection.execute(delete(CallState).where(CallState.call_sid.in_(stale)))
     return len(stale)

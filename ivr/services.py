@@ -8,6 +8,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 
 from core import choices
 from core.actor import PHONE, Actor
@@ -23,7 +24,6 @@ from core.identify import confirm_caller
 from core.models import REQUESTED, ApprovedVisitor, Prison, Prisoner, Visitor, VisitSlot
 from core.optouts import can_be_texted
 from core.phones import to_e164
-from core.uow import UnitOfWork
 from core.waiting_list import join_waiting_list
 
 MAX_DATES = 3
@@ -86,9 +86,9 @@ class Visit:
 
 
 class Services:
-    def __init__(self, container, turn_uow: UnitOfWork | None = None):
+    def __init__(self, container, reading: Connection | None = None):
         self._container = container
-        self._turn_uow = turn_uow       # the greeting's: its read shares the turn's transaction
+        self._reading_on = reading      # the greeting's: it reads on the connection that keeps it
         self.clock = container.clock
         self.settings = container.settings
 
@@ -116,10 +116,10 @@ class Services:
 
     @contextmanager
     def _reading(self):
-        """A connection to read from: the turn's own unit of work's if it has one, so the read
-        and the turn's write are one transaction, else a unit of work of its own."""
-        if self._turn_uow is not None:
-            yield self._turn_uow.session.connection()
+        """A connection to read from: the greeting's own, which keeps the call once the greeting
+        is worked out, else a unit of work's."""
+        if self._reading_on is not None:
+            yield self._reading_on
             return
         with self.uow() as uow:
             yield uow.session.connection()

@@ -3,6 +3,8 @@ documents; values are given as the strings Twilio expects (the builder str()s wh
 handed, and turns a misspelled keyword into an attribute without a word)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from twilio.twiml.voice_response import VoiceResponse
 
 from .reply import Reply, Said
@@ -10,12 +12,16 @@ from .reply import Reply, Said
 VOICES = {"en": ("Polly.Amy", "en-GB"), "cy": ("Polly.Gwyneth", "cy-GB")}
 STAFF_QUEUE = "visitline-staff"
 PREFIX = "/ivr"
+# Most answers are the same few menus (every call's greeting is one of a handful): building a
+# document with the builder costs more than the step's database work, so each is built once.
+RENDERED = 512
 
 
 def step_url(step: str, turn: int | None = None) -> str:
     return f"{PREFIX}/{step}" + (f"?t={turn}" if turn is not None else "")
 
 
+@lru_cache(maxsize=RENDERED)
 def render(reply: Reply, turn: int | None) -> str:
     response = VoiceResponse()
     for said in reply.said:

@@ -64,7 +64,7 @@ def _step_view(name: str):
 
 def _voice() -> str:
     """The greeting, the first turn of every call. Working it out only reads, so it is worked out
-    first and kept with the new call's state in one write; a delivery that finds the call already
+    first and kept with the new call's state in one write (two round trips in all); a delivery that finds the call already
     kept is a repeat, answered as any repeated step is (the same TwiML, or goodbye)."""
     container, sid = _container(), _sid()
     if not sid:
@@ -73,9 +73,10 @@ def _voice() -> str:
     phone = str(request.form.get("From", ""))[:32]
     call = Call.new(call_sid=sid, from_phone=phone, language="en",
                     prison_code=str(request.args.get("prison", ""))[:8])
-    with container.uow() as uow:
-        xml = _work_out(call, Services(container, turn_uow=uow), VOICE_KEY, flow.start)
-        opened = open_call(uow, container.clock, call_sid=sid, from_phone=phone,
+    with container.calls() as calls:
+        svc = Services(container, reading=calls)
+        xml = _work_out(call, svc, VOICE_KEY, flow.start)
+        opened = open_call(calls, container.clock, call_sid=sid, from_phone=phone,
                            data=call.data, step_key=VOICE_KEY, reply=xml)
     return xml if opened else _turn("voice", 0, flow.start)
 
@@ -84,8 +85,8 @@ def _turn(name: str, turn: int | None, produce) -> str:
     """One turn: claimed once, worked out, kept with its answer; a repeat gets the same."""
     container, sid = _container(), _sid()
     key = f"{name}:{turn}"
-    with container.uow() as uow:
-        claim = claim_turn(uow, container.clock, call_sid=sid, step_key=key, turn=turn)
+    with container.calls() as calls:
+        claim = claim_turn(calls, container.clock, call_sid=sid, step_key=key, turn=turn)
     if claim.outcome in (REPLAY, STALE) and claim.reply:
         return claim.reply
     if claim.outcome == BUSY:
@@ -97,8 +98,9 @@ def _turn(name: str, turn: int | None, produce) -> str:
         return twiml.render(Reply([Said(catalogue.render("ivr_goodbye"))], hangup=True), None)
     call = Call(claim.data)
     xml = _work_out(call, Services(container), key, produce)
-    with container.uow() as uow:
-        finish_turn(uow, container.clock, call_sid=sid, step_key=key, data=call.data, reply=xml)
+    with container.calls() as calls:
+        finish_turn(calls, container.clock, call_sid=sid, step_key=key, data=call.data,
+                    reply=xml)
     return xml
 
 
@@ -118,8 +120,8 @@ def _wait_for(container, sid: str, key: str) -> str:
     deadline = time.monotonic() + BUSY_WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(0.1)
-        with container.uow() as uow:
-            reply = stored_reply(uow.session, sid, key)
+        with container.calls() as calls:
+            reply = stored_reply(calls, sid, key)
         if reply:
             return reply
     return twiml.render(Reply([_sorry("en"), Said(catalogue.render("ivr_goodbye"))],
@@ -130,8 +132,8 @@ def _status() -> str:
     """Call status callbacks: when the call is over, free what it held and forget it."""
     container, sid = _container(), _sid()
     if sid and request.form.get("CallStatus") in FINAL_STATUSES:
-        with container.uow() as uow:
-            data = end_call(uow, container.clock, call_sid=sid)
+        with container.calls() as calls:
+            data = end_call(calls, container.clock, call_sid=sid)
         if data and data.get("hold_id"):
             Services(container).release(data["hold_id"], data.get("visitor_id"))
     return twiml.empty()
@@ -140,8 +142,8 @@ def _status() -> str:
 def _queue_wait() -> str:
     """What a caller waiting for staff hears: their place in the queue, again and again."""
     container, sid = _container(), _sid()
-    with container.uow() as uow:
-        data = call_data(uow.session, sid) if sid else None
+    with container.calls() as calls:
+        data = call_data(calls, sid) if sid else None
     language = Call(data or {}).lang
     position = str(request.form.get("QueuePosition", ""))
     said = [Said(catalogue.render("ivr_queue_position", language, position=int(position)),

@@ -1,16 +1,18 @@
 """Deliveries racing each other on a real committed database, each request on its own
-connection, as gunicorn's workers would take them: the same step delivered many times at once
-has the effect of one, and every delivery hears the same answer."""
+connection, as gunicorn's workers would take them, and calls' progress kept as in production
+(in autocommit on PostgreSQL): the same step delivered many times at once has the effect of one,
+and every delivery hears the same answer."""
 from __future__ import annotations
 
 import threading
+from xml.etree import ElementTree
 from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
 
 from config.app import create_app
-from config.db import make_engine, make_session_factory
+from config.db import make_calls_connection, make_engine, make_session_factory
 from core.models import CallState, CallStepReply
 from tests.support.factories import create_visitor
 from tests.support.twilio_requests import signed_post
@@ -29,8 +31,9 @@ def line(databases, backend, container):
     with session_factory() as session:
         create_visitor(session, first_name="Sarah", last_name="Hughes", phone=PHONE)
         session.commit()
-    app = create_app(container=replace(container, engine=engine,
-                                       session_factory=session_factory))
+    app = create_app(container=replace(
+        container, engine=engine, session_factory=session_factory,
+        calls_connection=make_calls_connection(engine)))
     yield app, session_factory
     engine.dispose()
 
@@ -73,3 +76,18 @@ def test_a_step_delivered_many_times_at_once_is_answered_once(line):
         state = session.get(CallState, "CAstep")
         assert state.data["turn"] == 2 and state.data["step"] == "identify"
         assert session.scalar(select(func.count()).select_from(CallStepReply)) == 2
+
+
+def test_a_call_that_ends_forgets_its_steps_once_however_often_the_status_comes(line):
+    app, session_factory = line
+    client = app.test_client()
+    signed_post(client, "/ivr/voice", {"CallSid": "CAend", "From": PHONE})
+    signed_post(client, "/ivr/welcome?t=1", {"CallSid": "CAend", "From": PHONE, "Digits": "1"})
+    answers = _all_at_once(app, "/ivr/status", {"CallSid": "CAend", "CallStatus": "completed"})
+    assert {answer.split(" ", 1)[0] for answer in answers} == {"200"}
+    with session_factory() as session:
+        state = session.get(CallState, "CAend")
+        assert state.ended_at is not None and state.data == {}
+        assert session.scalar(select(func.count()).select_from(CallStepReply)) == 0
+    late = signed_post(client, "/ivr/identify?t=2", {"CallSid": "CAend", "Digits": "4321#"})
+    assert ElementTree.fromstring(late.get_data()).find("Hangup") is not None
