@@ -19,6 +19,12 @@ options (workers, threads, worker class), both check the Twilio signature on eve
 both are driven by the same 50 concurrent callers, one after the other in the same run. The
 callers run on the same machine, so the load average is printed with the figures.
 
+Beside them, the floor (bench/ivr_floor_app.py; `--no-floor` skips it): the least a greeting
+could do with PostgreSQL, one prepared SELECT and one INSERT through the raw driver with a fixed
+answer, under the same server, signature check and callers. Where the floor itself misses the
+goal, no greeting that looks its caller up and keeps the call in PostgreSQL can meet it on that
+machine; the line's own figure is then read against the floor.
+
     .venv/bin/python bench/ivr_bench.py [--requests 3000] [--concurrency 50]
 
 PostgreSQL at BENCH_DATABASE_URL (default postgresql+psycopg://127.0.0.1:5432/test): a database
@@ -62,6 +68,8 @@ def main() -> None:
                         help="the step the goal is checked on (default: the greeting)")
     parser.add_argument("--no-party", action="store_true",
                         help="skip the record of the party step")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="skip the floor (a lookup and an insert through the raw driver)")
     args = parser.parse_args()
     name = f"visitline_bench_ivr_{os.getpid()}"
     url = make_database(name)
@@ -75,9 +83,11 @@ def measure(args, url: str) -> None:
     numbers, party_calls = prepare(url, args.requests + args.concurrency)
     env = dict(os.environ, DATABASE_URL=url, VISITLINE_ENV="production", SECRET_KEY="b" * 40,
                TWILIO_AUTH_TOKEN=TOKEN, TWILIO_ACCOUNT_SID="AC" + "0" * 32, REDIS_URL="")
-    ivr_port, bare_port = free_port(), free_port()
+    ivr_port, bare_port, floor_port = free_port(), free_port(), free_port()
     servers = [serve("config.wsgi:app", ivr_port, env, args),
                serve("bench.ivr_bare_app:app", bare_port, env, args)]
+    if not args.no_floor:
+        servers.append(serve("bench.ivr_floor_app:app", floor_port, env, args))
     steps = {"voice": Step("/ivr/voice", "greeting /ivr/voice (caller lookup + new call state)",
                            greetings(numbers, args.requests + args.concurrency)),
              "party": Step(f"/ivr/party?t={PARTY_TURN}",
@@ -87,6 +97,9 @@ def measure(args, url: str) -> None:
     bare = Step("/bare", "bare Flask route, fixed TwiML",
                 [{"CallSid": f"CAbare{i:08d}", "From": numbers[0], "Digits": "1"}
                  for i in range(args.requests + args.concurrency)])
+    floor = Step("/floor", "floor: raw-driver lookup + insert, fixed TwiML",
+                 [dict(call, CallSid=call["CallSid"].replace("CAvoice", "CAfloor"))
+                  for call in greetings(numbers, args.requests + args.concurrency)])
     measured = [args.step] + ([] if args.step == "party" or args.no_party else ["party"])
     results = {}
     load_before = os.getloadavg()[0]
@@ -95,10 +108,14 @@ def measure(args, url: str) -> None:
         for name in measured:                      # pools, caches, imports: not measured
             run(ivr_port, steps[name].path, steps[name].calls[:warm], args.concurrency)
         run(bare_port, bare.path, bare.calls[:warm], args.concurrency)
+        if not args.no_floor:
+            run(floor_port, floor.path, floor.calls[:warm], args.concurrency)
         for name in measured:
             results[name] = run(ivr_port, steps[name].path, steps[name].calls[warm:],
                                 args.concurrency)
         results["bare"] = run(bare_port, bare.path, bare.calls[warm:], args.concurrency)
+        if not args.no_floor:
+            results["floor"] = run(floor_port, floor.path, floor.calls[warm:], args.concurrency)
     finally:
         for server in servers:
             server.terminate()
@@ -106,12 +123,18 @@ def measure(args, url: str) -> None:
     for name in measured:
         report(steps[name].title, results[name])
     report(bare.title, results["bare"])
+    if "floor" in results:
+        report(floor.title, results["floor"])
     goal = results[args.step]
     print(f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
           f"({os.cpu_count()} CPUs)")
     print(f"goal, {steps[args.step].path}: throughput ratio step/bare "
           f"{goal['rps'] / results['bare']['rps']:.2f} (goal >= 0.50); p99 {goal['p99']:.1f} ms "
           f"(goal < 50 ms) at {args.concurrency} concurrent calls")
+    if "floor" in results:
+        print(f"floor: throughput ratio floor/bare {results['floor']['rps'] / results['bare']['rps']:.2f}"
+              f", p99 {results['floor']['p99']:.1f} ms; the step reaches "
+              f"{goal['rps'] / results['floor']['rps']:.2f} of the floor's throughput")
 
 
 class Step:

@@ -1,9 +1,16 @@
-"""Unit of work: one transaction; rolled back unless committed; tells who waits after commit."""
+"""Unit of work: one transaction; rolled back unless committed; tells who waits after commit.
+
+A unit of work that only read is ended with COMMIT rather than ROLLBACK: the two mean the same
+to the database, but psycopg drops every statement it has prepared on the connection after a
+ROLLBACK, so each read-only step (most of a phone call's) would have its queries planned again.
+Anything written, flushed or left pending is still rolled back."""
 from __future__ import annotations
 
 import logging
 from typing import Callable
 
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from .ports import MessagesReady, NoNotifier
@@ -24,9 +31,12 @@ class UnitOfWork:
         self._ready = []
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, *exc) -> None:
         try:
-            self.session.rollback()
+            if exc_type is None and _only_read(self.session):
+                self.session.commit()
+            else:
+                self.session.rollback()
         finally:
             self.session.close()
             self.session = None
@@ -49,3 +59,29 @@ class UnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
         self._ready = []
+
+
+
+WROTE = "visitline.wrote"
+# Statements that neither change data nor end the transaction in a way a COMMIT would alter.
+_READS = ("SELECT", "BEGIN", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+def _only_read(session: Session) -> bool:
+    if session.new or session.dirty or session.deleted:
+        return False
+    return not session.in_transaction() or not session.connection().info.get(WROTE)
+
+
+@event.listens_for(Engine, "begin")
+def _transaction_began(connection: Connection) -> None:
+    connection.info.pop(WROTE, None)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _statement_sent(connection: Connection, _cursor, statement: str, _parameters, _context,
+                    _executemany) -> None:
+    # Every statement, whichever way it was sent (ORM flush, session.execute or a connection's
+    # own execute), comes through here: anything but a read marks the transaction as written.
+    if not statement.lstrip().upper().startswith(_READS):
+        connection.info[WROTE] = True

@@ -143,7 +143,8 @@ class CallStepReply(Base):
     __tablename__ = "call_step_reply"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    # Found by the unique (call_sid, step_key) index, which serves call_sid alone too.
+    call_sid: Mapped[str] = mapped_column(String(64))
     step_key: Mapped[str] = mapped_column(String(200))
     reply: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -49,7 +49,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_call_step_reply'))
     )
     with op.batch_alter_table('call_step_reply', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_call_step_reply_call_sid'), ['call_sid'], unique=False)
         batch_op.create_index('uq_call_step_reply_key', ['call_sid', 'step_key'], unique=True)
 
     op.create_table('inbound_message',
@@ -560,7 +559,6 @@ def downgrade() -> None:
     op.drop_table('inbound_message')
     with op.batch_alter_table('call_step_reply', schema=None) as batch_op:
         batch_op.drop_index('uq_call_step_reply_key')
-        batch_op.drop_index(batch_op.f('ix_call_step_reply_call_sid'))
 
     op.drop_table('call_step_reply')
     op.drop_table('call_state')

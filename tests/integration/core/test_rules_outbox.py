@@ -26,8 +26,9 @@ def test_the_confirmation_and_reminders_commit_with_the_booking(backend, session
             for model in (Booking, OutboundMessage)))
 
     book(uow_factory, clock, slot=slot, prisoner=world.prisoner, visitors=[world.lead])
-    # The hold commits first with no booking and no text; then booking and texts together.
-    assert seen_at_each_commit == [(0, 0), (1, 3)]
+    # The hold commits first with no booking and no text; then booking and texts together (a
+    # unit of work that only read commits too, and sees the same).
+    assert list(dict.fromkeys(seen_at_each_commit)) == [(0, 0), (1, 3)]
 
 
 def test_a_refused_booking_writes_no_texts(backend, session, uow_factory, clock, world):
