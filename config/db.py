@@ -10,7 +10,7 @@ from typing import Callable, Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -30,8 +30,8 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 
 def _ping_when_idle(engine: Engine) -> None:
-    """A pooled connection is pinged before use only when it has sat idle a while, and replaced
-    if the server no longer answers (after a restart, say). pool_pre_ping would ping on every
+    """A pooled connection is pinged before use only when it has sat idle a while; if the server
+    no longer answers (after a restart, say), the whole pool is replaced. pool_pre_ping would ping on every
     checkout: a round trip more for every step of every call, to find out what a connection
     used a moment ago already showed."""
     @event.listens_for(engine, "checkin")
@@ -46,7 +46,9 @@ def _ping_when_idle(engine: Engine) -> None:
         try:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as error:
-            raise DisconnectionError("pooled connection no longer answers") from error
+            # The server went away (a restart, a failover): every pooled connection is as dead
+            # as this one, including those used a moment ago that would not be pinged.
+            raise InvalidatePoolError("pooled connection no longer answers") from error
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -61,7 +61,9 @@ _NEW_STATE_AND_REPLY = postgresql.insert(_REPLIES).from_select(
 # Rows are found by "sid" (and "key"); values go by their column's name.
 _READ_STATE = select(_STATES.c.data, _STATES.c.ended_at).where(
     _STATES.c.call_sid == bindparam("sid"))
-_UPDATE_STATE = update(_STATES).where(_STATES.c.call_sid == bindparam("sid")).values(
+# A call that ended while a step was being answered stays ended (its hold, if any, lapses).
+_UPDATE_STATE = update(_STATES).where(
+    _STATES.c.call_sid == bindparam("sid"), _STATES.c.ended_at.is_(None)).values(
     data=bindparam("data"), updated_at=bindparam("updated_at"))
 _THIS_REPLY = (_REPLIES.c.call_sid == bindparam("sid"), _REPLIES.c.step_key == bindparam("key"))
 _UPDATE_REPLY = update(_REPLIES).where(*_THIS_REPLY).values(reply=bindparam("reply"))
@@ -69,6 +71,12 @@ _UPDATE_REPLY = update(_REPLIES).where(*_THIS_REPLY).values(reply=bindparam("rep
 _UPDATE_STATE_AND_REPLY = _UPDATE_REPLY.add_cte(
     _UPDATE_STATE.returning(_STATES.c.call_sid).cte("kept_state"))
 _READ_REPLY = select(_REPLIES.c.reply).where(*_THIS_REPLY)
+# PostgreSQL ends a call in one statement that locks the row and returns what it held.
+_was = (select(_STATES.c.call_sid, _STATES.c.data)
+        .where(_STATES.c.call_sid == bindparam("sid"), _STATES.c.ended_at.is_(None))
+        .with_for_update().subquery("was"))
+_END_CALL = (update(_STATES).where(_STATES.c.call_sid == _was.c.call_sid)
+             .values(ended_at=bindparam("ended_at"), data={}).returning(_was.c.data))
 
 
 @dataclass(frozen=True)
@@ -150,8 +158,16 @@ def call_data(connection: Connection, call_sid: str) -> dict | None:
 def end_call(connection: Connection, clock: Clock, *, call_sid: str) -> dict | None:
     """The call is over: forget its steps and state. Returns the state once (to release what it
     held), None if the call was unknown or already ended. Ending is one guarded update, so of two
-    status callbacks only one gets the state; steps left by a crash after it are forgotten with
-    the call a day later (forget_ended_calls)."""
+    status callbacks only one gets the state, and it is the state as last kept: on PostgreSQL the
+    row is locked and read by the ending statement itself, so a step kept a moment before (a
+    table held, say) is not missed. Steps left by a crash after it are forgotten with the call a
+    day later (forget_ended_calls)."""
+    if connection.dialect.name == "postgresql":
+        was = connection.execute(_END_CALL, {"sid": call_sid, "ended_at": clock.now()}).first()
+        if was is None:
+            return None
+        connection.execute(delete(_REPLIES).where(_REPLIES.c.call_sid == call_sid))
+        return dict(was.data)
     state = _state(connection, call_sid)
     if state is None or state.ended_at is not None:
         return None

@@ -83,5 +83,7 @@ def _statement_sent(connection: Connection, _cursor, statement: str, _parameters
                     _executemany) -> None:
     # Every statement, whichever way it was sent (ORM flush, session.execute or a connection's
     # own execute), comes through here: anything but a read marks the transaction as written.
-    if not statement.lstrip().upper().startswith(_READS):
+    # Only the start is looked at (a statement can be a long batch); several statements in one
+    # string count as a write, whatever the first one is.
+    if not statement[:40].lstrip().upper().startswith(_READS) or ";" in statement.rstrip("; \n"):
         connection.info[WROTE] = True

@@ -64,8 +64,9 @@ def _step_view(name: str):
 
 def _voice() -> str:
     """The greeting, the first turn of every call. Working it out only reads, so it is worked out
-    first and kept with the new call's state in one write (two round trips in all); a delivery that finds the call already
-    kept is a repeat, answered as any repeated step is (the same TwiML, or goodbye)."""
+    first and kept with the new call's state in one write (two round trips in all); a delivery
+    that finds the call already kept is a repeat, answered as any repeated step is (the same
+    TwiML, or goodbye)."""
     container, sid = _container(), _sid()
     if not sid:
         return twiml.render(Reply([_sorry("en"), Said(catalogue.render("ivr_goodbye"))],

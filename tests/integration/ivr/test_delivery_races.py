@@ -9,10 +9,11 @@ from xml.etree import ElementTree
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from config.app import create_app
 from config.db import make_calls_connection, make_engine, make_session_factory
+from core.conversation import end_call, open_call
 from core.models import CallState, CallStepReply
 from tests.support.factories import create_visitor
 from tests.support.twilio_requests import signed_post
@@ -91,3 +92,33 @@ def test_a_call_that_ends_forgets_its_steps_once_however_often_the_status_comes(
         assert session.scalar(select(func.count()).select_from(CallStepReply)) == 0
     late = signed_post(client, "/ivr/identify?t=2", {"CallSid": "CAend", "Digits": "4321#"})
     assert ElementTree.fromstring(late.get_data()).find("Hangup") is not None
+
+
+def test_a_call_ending_while_a_step_keeps_its_state_gets_the_state_as_kept(
+        databases, clock):
+    """The status callback comes while a step is keeping the table it held: the call's end
+    waits for the step and returns the hold, so it is released, not stranded until it lapses."""
+    engine = make_engine(databases.fresh_url("postgresql"))
+    calls = make_calls_connection(engine)
+    with calls() as connection:
+        open_call(connection, clock, call_sid="CAhold", from_phone=PHONE,
+                  data={"turn": 1, "step": "confirm"}, step_key="voice:0", reply="<x/>")
+    step = engine.connect()
+    keeping = step.begin()
+    step.execute(update(CallState).where(CallState.call_sid == "CAhold")
+                 .values(data={"turn": 2, "step": "confirm", "hold_id": 42}))
+    ended: list[dict | None] = []
+
+    def status_callback():
+        with calls() as connection:
+            ended.append(end_call(connection, clock, call_sid="CAhold"))
+
+    callback = threading.Thread(target=status_callback)
+    callback.start()
+    callback.join(timeout=0.5)
+    assert callback.is_alive() and ended == []      # waiting for the step's row
+    keeping.commit()
+    callback.join(timeout=10)
+    step.close()
+    assert ended == [{"turn": 2, "step": "confirm", "hold_id": 42}]
+    engine.dispose()
