@@ -1,5 +1,6 @@
-"""Prisons (administrators): the booking window, adult age, reminders, session templates and
-capacities, and closures (listing the bookings they end before they are confirmed)."""
+"""Prisons (administrators): the booking window, adult age, reminders, visiting orders by
+incentive level, session templates and capacities, and closures (listing the bookings they end
+before they are confirmed)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -8,7 +9,8 @@ from sqlalchemy import select
 from core.closures import add_closure, affected_bookings, closures_for, plan_closure
 from core.models import Prison
 from core.prisons_admin import (add_session_template, change_capacity, end_session_template,
-                                templates_for, update_prison_settings)
+                                set_visiting_order_allowances, templates_for,
+                                update_prison_settings)
 from core.staff import Invalid
 
 from .helpers import admin_only, container, form_bool, form_text, parse_date, parse_int, \
@@ -66,6 +68,16 @@ def _settings(uow, c, who, found) -> str:
     return "Settings saved."
 
 
+def _visiting_orders(uow, c, who, found) -> str:
+    f = request.form
+    set_visiting_order_allowances(
+        uow, c.clock, who, prison_id=found.id,
+        basic=parse_int(f.get("vo_allowance_basic"), "vo_allowance_basic"),
+        standard=parse_int(f.get("vo_allowance_standard"), "vo_allowance_standard"),
+        enhanced=parse_int(f.get("vo_allowance_enhanced"), "vo_allowance_enhanced"))
+    return "Visiting orders saved. Each prisoner gets the new figure at their next renewal."
+
+
 def _add_template(uow, c, who, found) -> str:
     f = request.form
     add_session_template(
@@ -108,7 +120,8 @@ def _close(uow, c, who, found) -> str:
             f"{len(done.bookings_ended)} booking(s) cancelled and their visitors texted.")
 
 
-ACTIONS = {"settings": _settings, "sessions": _add_template, "capacity": _capacity,
+ACTIONS = {"settings": _settings, "visiting-orders": _visiting_orders,
+           "sessions": _add_template, "capacity": _capacity,
            "end-session": _end, "closures": _close}
 
 

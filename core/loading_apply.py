@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 from .actor import LOADER, Actor
 from .audit import record, snapshot
 from .clock import Clock
+from .entitlement import visiting_orders_per_renewal
 from .loading_refs import Rows, find_template, find_visitors, visitor_keys
 from .loading_slots import update_slots
 from .models import (ApprovedVisitor, Closure, NonAssociation, Prison, Prisoner,
                      SessionTemplate, Visitor)
+from .models.people import STANDARD
 from .ports import PinHasher
 
 LOADER_ACTOR = Actor.system(LOADER)
@@ -102,7 +104,16 @@ class Applier:
             values.pop("vo_balance", None)  # an opening balance: the line keeps it after that
             if existing.prison_id not in (None, values["prison_id"]):
                 self.transfers.append((existing, values.pop("prison_id")))
+        elif "vo_balance" not in values:
+            values["vo_balance"] = self._opening_balance(row)
         self.prisoners[row["number"]], _ = self._save("prisoner", Prisoner, existing, values)
+
+    def _opening_balance(self, row: dict) -> int:
+        """A prisoner first loaded without a balance starts with what a renewal would give."""
+        if row.get("vo_allowance") is not None:
+            return row["vo_allowance"]
+        return visiting_orders_per_renewal(self.prisons[row["prison"]],
+                                           row.get("incentive_level", STANDARD))
 
     def visitor(self, row: dict) -> None:
         existing = self._find_visitor(row)

@@ -11,6 +11,7 @@ from typing import Any, Callable
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
+from .entitlement import STATUTORY_MINIMUM_VISITING_ORDERS as MINIMUM_VOS
 from .phones import UK_COUNTRY_CODE, to_e164
 from .rules import INDEFINITE
 
@@ -98,6 +99,14 @@ def whole(low: int, high: int) -> Callable[[Any], int]:
             raise Bad(f"must be from {low} to {high}, not {value}")
         return value
     return parse
+
+
+def visiting_orders(value: Any) -> int:
+    """Visiting orders per renewal: never below the statutory minimum (2 per 4 weeks)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value < MINIMUM_VOS:
+        raise Bad(f"must be at least {MINIMUM_VOS} (the statutory minimum: {MINIMUM_VOS} "
+                  f"visits per 4 weeks), not {value}")
+    return whole(MINIMUM_VOS, 30)(value)
 
 
 def choice(*options: str) -> Callable[[Any], str]:

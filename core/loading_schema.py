@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from . import loading_fields as f
 from .loading_fields import Field, Problems
+from .models.people import INCENTIVE_LEVELS
 
 PRISON_FIELDS = {
     "code": Field(f.prison_code, required=True),
@@ -20,6 +21,9 @@ PRISON_FIELDS = {
     "table_max_adults": Field(f.whole(1, 12)),
     "allows_two_tables": Field(f.yes_no),
     "remand_visits_per_week": Field(f.whole(1, 7)),
+    "vo_allowance_basic": Field(f.visiting_orders),
+    "vo_allowance_standard": Field(f.visiting_orders),
+    "vo_allowance_enhanced": Field(f.visiting_orders),
     "hold_minutes": Field(f.whole(1, 60)),
     "reminder_offsets_hours": Field(f.hours_list),
     "id_requirements": Field(f.text(240)),
@@ -59,9 +63,9 @@ PRISONER_FIELDS = {
     "prison": Field(f.prison_code, required=True),
     "location": Field(f.text(40)),
     "legal_status": Field(f.choice("convicted", "remand")),
-    "incentive_level": Field(f.choice("basic", "standard", "enhanced")),
+    "incentive_level": Field(f.choice(*INCENTIVE_LEVELS)),
     "vo_balance": Field(f.whole(0, 30)),
-    "vo_allowance": Field(f.whole(2, 30)),
+    "vo_allowance": Field(f.visiting_orders, nullable=True),
     "vo_renewal_date": Field(f.day, nullable=True),
     "closed_visits_only": Field(f.yes_no),
 }

@@ -1,5 +1,6 @@
 """A prison's settings, kept by administrators: the booking window, who counts as an adult at
-a table, when reminders go, and the weekly session templates with their capacities."""
+a table, when reminders go, the visiting orders each incentive level gets, and the weekly
+session templates with their capacities."""
 from __future__ import annotations
 
 from datetime import date, time
@@ -8,6 +9,7 @@ from sqlalchemy import case, func, select, update
 
 from .audit import record, snapshot
 from .clock import Clock, local_today
+from .entitlement import STATUTORY_MINIMUM_VISITING_ORDERS
 from .models import (ACTIVE_STATES, PROFESSIONAL, SOCIAL, Booking, Prison, SessionTemplate,
                      VisitSlot)
 from .slots import ensure_visit_slots
@@ -16,6 +18,7 @@ from .uow import UnitOfWork
 from .window import MAX_ADVANCE_DAYS
 
 ADULT_AGES = range(10, 19)
+MOST_VISITING_ORDERS = 30
 WITHDRAWN_REASON = "session withdrawn"
 
 
@@ -49,6 +52,33 @@ def update_prison_settings(uow: UnitOfWork, clock: Clock, access: Access, *, pri
            before=before, after=snapshot(prison, *fields))
     uow.commit()
     return prison
+
+
+def set_visiting_order_allowances(uow: UnitOfWork, clock: Clock, access: Access, *,
+                                  prison_id: int, basic: int | None, standard: int | None,
+                                  enhanced: int | None) -> Prison:
+    """Visiting orders per renewal for each incentive level. Balances are not touched: each
+    prisoner gets the new figure at their next renewal (core.entitlement)."""
+    access.check_admin()
+    given = {"vo_allowance_basic": basic, "vo_allowance_standard": standard,
+             "vo_allowance_enhanced": enhanced}
+    for field, orders in given.items():
+        _check_visiting_orders(orders, field)
+    prison = uow.session.get(Prison, prison_id)
+    before = snapshot(prison, *given)
+    for field, orders in given.items():
+        setattr(prison, field, orders)
+    record(uow.session, clock, access.actor, "prison", prison.id, "visiting_orders_changed",
+           before=before, after=snapshot(prison, *given))
+    uow.commit()
+    return prison
+
+
+def _check_visiting_orders(orders: int | None, field: str) -> None:
+    low, high = STATUTORY_MINIMUM_VISITING_ORDERS, MOST_VISITING_ORDERS
+    if orders is None or not low <= orders <= high:
+        raise Invalid(f"Visiting orders per renewal: a number from {low} to {high}; never "
+                      f"below {low}, the statutory minimum of {low} visits every 4 weeks.", field)
 
 
 def parse_offsets(text: str) -> list[int]:

@@ -13,6 +13,7 @@ from . import catalogue
 from .actor import Actor
 from .audit import record
 from .clock import Clock, at_local, local_today
+from .entitlement import visiting_order_allowance
 from .errors import Refused
 from .models import (ATTENDED, BOOKED, REQUESTED, AuditEvent, Booking, Prison, Prisoner,
                      VisitSlot)
@@ -44,8 +45,9 @@ def request_feedback(uow: UnitOfWork, clock: Clock) -> int:
 
 
 def renew_visiting_orders(uow: UnitOfWork, clock: Clock) -> int:
-    """On each prisoner's renewal date the balance comes back up to their allowance and the next
-    date is set. A renewal missed for weeks is made once. Returns prisoners renewed."""
+    """On each prisoner's renewal date the balance comes back up to their allowance (their
+    prison's figure for their incentive level on that day, or their own: core.entitlement) and
+    the next date is set. A renewal missed for weeks is made once. Returns prisoners renewed."""
     session = uow.session
     today = local_today(clock)
     due = session.execute(select(Prisoner.id, Prisoner.vo_renewal_date).where(
@@ -72,9 +74,10 @@ def renew_visiting_orders(uow: UnitOfWork, clock: Clock) -> int:
     return renewed
 
 
-def _renewed_balance(prisoner: Prisoner):
-    # Unused orders are kept; the balance never falls below the allowance at renewal.
-    return max(prisoner.vo_balance, prisoner.vo_allowance)
+def _renewed_balance(prisoner: Prisoner) -> int:
+    # Unused orders are kept (a prisoner moved down a level loses no order already given); the
+    # balance never falls below the allowance at renewal.
+    return max(prisoner.vo_balance, visiting_order_allowance(prisoner))
 
 
 def review_cut_off(visit_day: date) -> datetime:

@@ -21,6 +21,7 @@ VALID_FROM = date(2020, 1, 1)
 PRISON_COLUMNS = ("id", "code", "name", "language", "address", "min_notice_days",
                   "notice_in_working_days", "max_advance_days", "adult_age", "table_max_people",
                   "table_max_adults", "allows_two_tables", "remand_visits_per_week",
+                  "vo_allowance_basic", "vo_allowance_standard", "vo_allowance_enhanced",
                   "hold_minutes", "reminder_offsets_hours", "id_requirements",
                   "slots_generated_until")
 TEMPLATE_COLUMNS = ("id", "prison_id", "weekday", "start_time", "end_time", "valid_from",
@@ -88,7 +89,7 @@ class Estate:
             yield (pid, f"B{pid:03d}", f"HMP Bench {pid}", "cy" if pid % 20 == 0 else "en",
                    f"{pid} Gaol Road", rng.choice((1, 2, 2, 2, 3)), pid % 4 == 1,
                    rng.choice((28, 28, 28, 21, 14)), rng.choice((18, 18, 18, 16, 10)), 6, 3,
-                   rng.random() < 0.8, 3, 10, "168,48",
+                   rng.random() < 0.8, 3, 2, 3, 4, 10, "168,48",
                    "photo ID for every adult (passport or driving licence)",
                    TODAY + timedelta(days=MAX_ADVANCE_DAYS))
 

@@ -10,7 +10,7 @@ from core.clock import FixedClock
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
 TODAY = date(2026, 12, 1)
 # Bumped whenever the generator's rows change, so an old data set is built again.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 
 @dataclass(frozen=True)

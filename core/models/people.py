@@ -12,6 +12,8 @@ from .prison import Prison
 
 CONVICTED = "convicted"
 REMAND = "remand"
+BASIC, STANDARD, ENHANCED = "basic", "standard", "enhanced"
+INCENTIVE_LEVELS = (BASIC, STANDARD, ENHANCED)
 
 
 class Prisoner(Base):
@@ -26,16 +28,21 @@ class Prisoner(Base):
     prison_id: Mapped[int | None] = mapped_column(ForeignKey("prison.id"), index=True, nullable=True)
     location: Mapped[str] = mapped_column(String(40), default="")
     legal_status: Mapped[str] = mapped_column(String(10), default=CONVICTED)
-    incentive_level: Mapped[str] = mapped_column(String(10), default="standard")
+    incentive_level: Mapped[str] = mapped_column(String(10), default=STANDARD)
     # Visiting orders: the balance is a guarded counter like a slot's (core.entitlement).
     vo_balance: Mapped[int] = mapped_column(Integer, default=2)
-    vo_allowance: Mapped[int] = mapped_column(Integer, default=2)
+    # None: the prison's figure for the incentive level. A number: this prisoner's own
+    # allowance (a governor's decision for one person), whatever their level.
+    vo_allowance: Mapped[int | None] = mapped_column(Integer, nullable=True)
     vo_renewal_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     closed_visits_only: Mapped[bool] = mapped_column(Boolean, default=False)
 
     prison: Mapped[Prison | None] = relationship()
 
-    __table_args__ = (CheckConstraint("vo_balance >= 0", name="vo_balance"),)
+    __table_args__ = (
+        CheckConstraint("vo_balance >= 0", name="vo_balance"),
+        CheckConstraint("vo_allowance >= 2", name="vo_allowance_statutory_minimum"),
+    )
 
     @property
     def name(self) -> str:

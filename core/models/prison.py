@@ -34,6 +34,14 @@ class Prison(Base):
     table_max_adults: Mapped[int] = mapped_column(Integer, default=3)
     allows_two_tables: Mapped[bool] = mapped_column(Boolean, default=True)
     remand_visits_per_week: Mapped[int] = mapped_column(Integer, default=3)
+    # Visiting orders given at each renewal, by incentive level (core.entitlement). The
+    # specification names only the statutory minimum (Prison Rules: 2 visits per 4 weeks); how
+    # many extra visits standard and enhanced earn is each governor's local incentives
+    # decision, so the line invents no figure: every level starts at the minimum (what every
+    # prisoner had before levels counted) until the prison states its own.
+    vo_allowance_basic: Mapped[int] = mapped_column(Integer, default=2)
+    vo_allowance_standard: Mapped[int] = mapped_column(Integer, default=2)
+    vo_allowance_enhanced: Mapped[int] = mapped_column(Integer, default=2)
     hold_minutes: Mapped[int] = mapped_column(Integer, default=10)
     reminder_offsets_hours: Mapped[str] = mapped_column(String(40), default="168,48")
     id_requirements: Mapped[str] = mapped_column(
@@ -43,7 +51,11 @@ class Prison(Base):
 
     templates: Mapped[list[SessionTemplate]] = relationship(back_populates="prison")
 
-    __table_args__ = (CheckConstraint("max_advance_days <= 28", name="max_advance_28"),)
+    __table_args__ = (
+        CheckConstraint("max_advance_days <= 28", name="max_advance_28"),
+        CheckConstraint("vo_allowance_basic >= 2 AND vo_allowance_standard >= 2 "
+                        "AND vo_allowance_enhanced >= 2", name="vo_allowance_statutory_minimum"),
+    )
 
     def reminder_offsets(self) -> list[int]:
         return sorted({int(h) for h in self.reminder_offsets_hours.split(",") if h.strip()},

@@ -333,3 +333,63 @@ def test_the_format_document_describes_every_section_and_field():
     for section, (fields, _check) in READERS.items():
         missing = [name for name in fields if f"`{name}`" not in parts[section]]
         assert not missing, f"{section}: {missing}"
+
+
+def _prisoner(session, number: str) -> Prisoner:
+    session.expire_all()
+    return session.scalar(select(Prisoner).where(Prisoner.number == number))
+
+
+def test_a_prison_states_the_visiting_orders_for_each_incentive_level(uow_factory, session,
+                                                                      clock, hasher, example):
+    load(uow_factory, clock, hasher, example)
+
+    brixton = session.scalar(select(Prison).where(Prison.code == "BXI"))
+    cardiff = session.scalar(select(Prison).where(Prison.code == "CFI"))
+    assert (brixton.vo_allowance_basic, brixton.vo_allowance_standard,
+            brixton.vo_allowance_enhanced) == (2, 3, 4)
+    assert (cardiff.vo_allowance_basic, cardiff.vo_allowance_standard,
+            cardiff.vo_allowance_enhanced) == (2, 2, 2)     # left out: the statutory minimum
+
+
+@pytest.mark.parametrize("value, says", [
+    (1, "must be at least 2 (the statutory minimum: 2 visits per 4 weeks), not 1"),
+    (31, "must be from 2 to 30, not 31"), ("4", "must be a whole number, not \"4\"")])
+def test_a_prison_cannot_give_fewer_visiting_orders_than_the_statutory_minimum(
+        uow_factory, session, clock, hasher, example, value, says):
+    example["prisons"][0]["vo_allowance_enhanced"] = value
+
+    assert rejection(uow_factory, clock, hasher, example) == [
+        f"prisons[0].vo_allowance_enhanced: {says}"]
+    assert session.scalar(select(func.count(Prison.id))) == 0
+
+
+def test_a_prisoner_without_an_allowance_of_their_own_follows_their_incentive_level(
+        uow_factory, session, clock, hasher, example):
+    del example["prisoners"][0]["vo_balance"]           # enhanced at Brixton, which gives 4
+    example["prisoners"][2]["vo_allowance"] = 3         # Cardiff gives 2; this prisoner has 3
+    load(uow_factory, clock, hasher, example)
+
+    daniel, owain = _prisoner(session, "A1234BC"), _prisoner(session, "C3456DE")
+    assert (daniel.vo_allowance, daniel.vo_balance) == (None, 4)   # opening balance: allowance
+    assert (owain.vo_allowance, owain.vo_balance) == (3, 3)
+
+
+def test_a_prisoners_own_allowance_is_removed_with_null(uow_factory, session, clock, hasher,
+                                                        example):
+    example["prisoners"][0]["vo_allowance"] = 6
+    load(uow_factory, clock, hasher, example)
+    assert _prisoner(session, "A1234BC").vo_allowance == 6
+
+    example["prisoners"][0]["vo_allowance"] = None
+    load(uow_factory, clock, hasher, example)
+    assert _prisoner(session, "A1234BC").vo_allowance is None
+
+
+def test_a_prisoners_own_allowance_is_never_below_the_statutory_minimum(uow_factory, clock,
+                                                                        hasher, example):
+    example["prisoners"][0]["vo_allowance"] = 1
+
+    assert rejection(uow_factory, clock, hasher, example) == [
+        "prisoners[0].vo_allowance: must be at least 2 (the statutory minimum: 2 visits per "
+        "4 weeks), not 1"]

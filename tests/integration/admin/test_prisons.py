@@ -7,7 +7,7 @@ from datetime import time
 import pytest
 from sqlalchemy import select
 
-from core.models import OutboundMessage, SessionTemplate, VisitSlot
+from core.models import AuditEvent, OutboundMessage, SessionTemplate, VisitSlot
 
 from .helpers import THU_3_DEC, reread, text
 
@@ -143,3 +143,50 @@ def test_a_closure_without_a_reason_points_at_the_reason_field(administrator, wo
 
 def test_an_unknown_prison_is_not_found(administrator):
     assert administrator.get("/admin/prisons/NOPE").status_code == 404
+
+
+VISITING_ORDERS = {"vo_allowance_basic": "2", "vo_allowance_standard": "3",
+                   "vo_allowance_enhanced": "4"}
+
+
+def _visiting_orders(prison) -> tuple[int, int, int]:
+    return (prison.vo_allowance_basic, prison.vo_allowance_standard,
+            prison.vo_allowance_enhanced)
+
+
+def test_set_the_visiting_orders_each_incentive_level_gets(administrator, session, world):
+    assert 'id="vo_allowance_enhanced" name="vo_allowance_enhanced" inputmode="numeric" ' \
+           'value="2"' in text(administrator.get("/admin/prisons/LEI"))
+
+    response = administrator.post("/admin/prisons/LEI/visiting-orders", VISITING_ORDERS)
+
+    assert response.status_code == 302
+    assert _visiting_orders(reread(session, world.leeds)) == (2, 3, 4)
+    [entry] = session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "visiting_orders_changed")).all()
+    assert entry.after["vo_allowance_standard"] == 3 and entry.before["vo_allowance_standard"] == 2
+    page = text(administrator.get("/admin/prisons/LEI"))
+    assert "Each prisoner gets the new figure at their next renewal." in page
+    assert 'name="vo_allowance_enhanced" inputmode="numeric" value="4"' in page
+
+
+@pytest.mark.parametrize("change, field, says", [
+    ({"vo_allowance_basic": "1"}, "vo_allowance_basic", "statutory minimum"),
+    ({"vo_allowance_enhanced": "0"}, "vo_allowance_enhanced", "statutory minimum"),
+    ({"vo_allowance_standard": "31"}, "vo_allowance_standard", "from 2 to 30"),
+    ({"vo_allowance_standard": "three"}, "vo_allowance_standard", "whole number"),
+    ({"vo_allowance_enhanced": ""}, "vo_allowance_enhanced", "whole number")])
+def test_bad_visiting_orders_are_explained_and_change_nothing(administrator, session, world,
+                                                              change, field, says):
+    response = administrator.post("/admin/prisons/LEI/visiting-orders", VISITING_ORDERS | change)
+
+    page = text(response)
+    assert response.status_code == 400 and f'href="#{field}"' in page and says in page
+    assert f'id="{field}-error"' in page
+    assert _visiting_orders(reread(session, world.leeds)) == (2, 2, 2)
+
+
+def test_staff_cannot_change_the_visiting_orders(leeds_staff, session, world):
+    assert leeds_staff.post("/admin/prisons/LEI/visiting-orders",
+                            VISITING_ORDERS).status_code == 403
+    assert _visiting_orders(reread(session, world.leeds)) == (2, 2, 2)
