@@ -1,5 +1,6 @@
 """The visits list per prison, date and session: on screen, printable and as CSV; and, once a
-session has started, recording whether each visit's party came."""
+session has started, recording whether each visit's party came, and correcting that record
+for a short while after."""
 from __future__ import annotations
 
 import csv
@@ -7,7 +8,9 @@ import io
 
 from flask import Response, flash, redirect, render_template, request, url_for
 
-from core.attendance import OUTCOMES, record_attendance
+from core.attendance import (ALREADY_SENT, FEEDBACK_WITHDRAWN, OUTCOMES, WRITTEN,
+                             attendance_correctable_until, correct_attendance,
+                             record_attendance)
 from core.errors import Refused
 from core.models import ATTENDED
 from core.visits_list import CSV_HEADER, csv_rows, visits_list
@@ -22,6 +25,8 @@ def register(bp) -> None:
     bp.add_url_rule("/visits.csv", "visits_csv", visits_csv)
     bp.add_url_rule("/visits/<int:booking_id>/attendance", "attendance", attendance,
                     methods=["POST"])
+    bp.add_url_rule("/visits/<int:booking_id>/attendance/correction", "attendance_correction",
+                    attendance_correction, methods=["POST"])
 
 
 def _listing():
@@ -34,7 +39,8 @@ def _listing():
         uow.commit()     # slots made for the day are kept
         chosen = [s for s in sessions if str(s.slot_id) == slot] if slot.isdigit() else sessions
         return dict(prison=prison, prisons=prisons, day=day, all_sessions=sessions,
-                    sessions=chosen, slot=slot, now=c.clock.now())
+                    sessions=chosen, slot=slot, now=c.clock.now(),
+                    correctable_until=attendance_correctable_until(day))
 
 
 def visits():
@@ -79,10 +85,44 @@ def attendance(booking_id: int):
     except Refused as refusal:
         return render_template("admin/problem.html", title="Not recorded",
                                text=refusal.message()), 400
-    said = "arrived" if outcome == ATTENDED else "did not come"
+    said = _said(outcome)
     flash(f"Recorded: the visitors for {done.reference} {said}." if done.changed
           else f"Already recorded: the visitors for {done.reference} {said}.")
     return redirect(back)
+
+
+_FEEDBACK_SAID = {
+    WRITTEN: " They will now be asked for feedback.",
+    FEEDBACK_WITHDRAWN: " Their feedback request, not yet sent, has been withdrawn.",
+    ALREADY_SENT: " Their feedback request had already been sent; any reply is kept.",
+}
+
+
+def attendance_correction(booking_id: int):
+    """"Correct: arrived" / "Correct: did not come" on the visits list, for a recorded visit."""
+    c = container()
+    outcome = form_text("outcome", 10)
+    if outcome not in OUTCOMES:
+        return render_template("admin/problem.html", title="Please try again",
+                               text="Choose whether the visitors arrived."), 400
+    try:
+        with c.uow() as uow:
+            booking = visible_booking(uow.session, booking_id)
+            back = _back_to_list(booking)
+            done = correct_attendance(uow, c.clock, booking_id=booking_id, outcome=outcome,
+                                      actor=access().actor)
+    except Refused as refusal:
+        return render_template("admin/problem.html", title="Not corrected",
+                               text=refusal.message()), 400
+    said = _said(outcome)
+    flash((f"Corrected: the visitors for {done.reference} {said}."
+           + _FEEDBACK_SAID.get(done.feedback_request, "")) if done.changed
+          else f"Already recorded: the visitors for {done.reference} {said}.")
+    return redirect(back)
+
+
+def _said(outcome: str) -> str:
+    return "arrived" if outcome == ATTENDED else "did not come"
 
 
 def _back_to_list(booking) -> str:

@@ -1,22 +1,29 @@
 """Attendance (DESIGN.md states: booked -> attended | no-show): staff record, once the session
-has started, whether a booked visit's party came. A no-show keeps its visiting order used, as
-HMPPS does, and is not asked for feedback."""
+has started, whether a booked visit's party came, and correct a mis-click for a short while
+after. A no-show keeps its visiting order used, as HMPPS does, and is not asked for feedback."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from .actor import Actor
 from .audit import record
-from .clock import Clock
+from .clock import Clock, at_local
+from .delivery import SENDABLE, UNKNOWN_OUTCOME
 from .errors import Refused
 from .find import get_booking
-from .models import ATTENDED, BOOKED, NO_SHOW, Booking
-from .outbox import withdraw_scheduled_texts
+from .models import ATTENDED, BOOKED, NO_SHOW, Booking, OutboundMessage
+from .models.messages import WITHDRAWN
+from .outbox import text_about_booking, withdraw_scheduled_texts
+from .scheduling import FEEDBACK_AFTER, FEEDBACK_UNTIL
 from .uow import UnitOfWork
 
 OUTCOMES = (ATTENDED, NO_SHOW)
+FEEDBACK_REQUEST = "feedback_request"
+# What a correction did to the visitor's feedback request (Attendance.feedback_request).
+WRITTEN, FEEDBACK_WITHDRAWN, ALREADY_SENT = "written", "withdrawn", "already_sent"
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,7 @@ class Attendance:
     reference: str
     changed: bool      # False: this outcome was already recorded, and nothing was done again
     status: str
+    feedback_request: str = ""   # corrections only: WRITTEN, FEEDBACK_WITHDRAWN or ALREADY_SENT
 
 
 def record_attendance(uow: UnitOfWork, clock: Clock, *, booking_id: int, outcome: str,
@@ -48,6 +56,7 @@ def record_attendance(uow: UnitOfWork, clock: Clock, *, booking_id: int, outcome
         return _after_race(booking, outcome)
     if outcome == NO_SHOW:
         withdraw_scheduled_texts(session, booking.id)
+        _withdraw_unsent_feedback_request(session, clock, booking.id)
     record(session, clock, actor, "booking", booking.id, outcome,
            before={"status": BOOKED}, after={"status": outcome})
     uow.commit()
@@ -68,3 +77,106 @@ def _after_race(booking: Booking, outcome: str) -> Attendance:
     if booking.status != outcome:
         raise Refused("attendance_not_booked")
     return Attendance(booking.id, booking.reference, False, outcome)
+
+
+def attendance_correctable_until(visit_day: date) -> datetime:
+    """Staff can correct a recorded attendance until the end of the day after the visit (London
+    midnight). A mis-click on an evening session is often only seen when the list is checked
+    the next morning, or when the family calls the next day; later than that, memories of who
+    came are unreliable and the record should stand. It also keeps every correction to attended
+    inside the time a feedback request is still sent (scheduling.FEEDBACK_UNTIL, 3 days)."""
+    return at_local(visit_day + timedelta(days=2), time(0))
+
+
+def correct_attendance(uow: UnitOfWork, clock: Clock, *, booking_id: int, outcome: str,
+                       actor: Actor) -> Attendance:
+    """Correct a recorded attendance to the other outcome (attended <-> no-show), audited from
+    what to what. Correcting to what is already recorded changes nothing; a visit whose
+    attendance was not recorded, or a correction after attendance_correctable_until, is refused.
+    The feedback request follows the outcome: written for a visit now attended if it is due, and
+    withdrawn from a visit now a no-show if it has not been sent yet."""
+    if outcome not in OUTCOMES:
+        raise ValueError(f"not an attendance outcome: {outcome!r}")
+    if not actor.is_staff:
+        raise Refused("attendance_staff_only")
+    session = uow.session
+    booking = get_booking(session, booking_id)
+    if booking.status == outcome:
+        return Attendance(booking.id, booking.reference, False, outcome)
+    if booking.status not in OUTCOMES:
+        raise Refused("attendance_not_recorded")
+    if clock.now() >= attendance_correctable_until(booking.slot.date):
+        raise Refused("attendance_correction_too_late",
+                      last_day=booking.slot.date + timedelta(days=1))
+    was = booking.status
+    if not _correct(session, booking, was, outcome):
+        session.refresh(booking)     # corrected meanwhile by someone else
+        if booking.status != outcome:
+            raise Refused("attendance_not_recorded")
+        return Attendance(booking.id, booking.reference, False, outcome)
+    feedback = _feedback_after_correction(uow, clock, booking, outcome)
+    record(session, clock, actor, "booking", booking.id, "attendance_corrected",
+           before={"status": was},
+           after={"status": outcome} | ({"feedback_request": feedback} if feedback else {}))
+    uow.commit()
+    return Attendance(booking.id, booking.reference, True, outcome, feedback)
+
+
+def _correct(session, booking: Booking, was: str, outcome: str) -> bool:
+    # Guarded on the status read, as _mark is: of two corrections at once only one is made.
+    changed = session.execute(
+        update(Booking).where(Booking.id == booking.id, Booking.status == was)
+        .values(status=outcome).execution_options(synchronize_session=False)).rowcount == 1
+    if changed:
+        session.refresh(booking)
+    return changed
+
+
+def _feedback_after_correction(uow: UnitOfWork, clock: Clock, booking: Booking,
+                               outcome: str) -> str:
+    session = uow.session
+    if outcome == NO_SHOW:
+        withdraw_scheduled_texts(session, booking.id)
+        if _withdraw_unsent_feedback_request(session, clock, booking.id):
+            return FEEDBACK_WITHDRAWN
+        return ALREADY_SENT if _feedback_requests(session, booking.id, _MAY_HAVE_GONE) else ""
+    return WRITTEN if _request_feedback_if_due(uow, clock, booking) else ""
+
+
+# A text handed to the provider, or whose hand-off has an unknown outcome: it may have gone.
+_MAY_HAVE_GONE = OutboundMessage.provider_sid.is_not(None) | OutboundMessage.error_code.in_(
+    UNKNOWN_OUTCOME)
+_NOT_SENT = (OutboundMessage.status.in_(SENDABLE) & OutboundMessage.provider_sid.is_(None)
+             & OutboundMessage.error_code.not_in(UNKNOWN_OUTCOME))
+
+
+def _withdraw_unsent_feedback_request(session, clock: Clock, booking_id: int) -> bool:
+    """A no-show is not asked for feedback: a request not yet handed to the provider is
+    withdrawn (the send job then leaves it). One that may have gone is left as it is, and any
+    reply to it is kept like any other feedback."""
+    return session.execute(
+        update(OutboundMessage).where(OutboundMessage.booking_id == booking_id,
+                                      OutboundMessage.kind == FEEDBACK_REQUEST, _NOT_SENT)
+        .values(status=WITHDRAWN, status_updated_at=clock.now())
+        .execution_options(synchronize_session=False)).rowcount > 0
+
+
+def _request_feedback_if_due(uow: UnitOfWork, clock: Clock, booking: Booking) -> bool:
+    """The request scheduling.request_feedback would have written had the visit been recorded
+    attended, if it is due now (not yet due, the scheduler writes it as usual) and no earlier one
+    stands (sent, sending or skipped). One withdrawn by an earlier no-show holds the usual dedupe
+    key, so the new one takes the next suffix."""
+    now, session = clock.now(), uow.session
+    if not now - FEEDBACK_UNTIL < booking.slot.ends_at <= now - FEEDBACK_AFTER:
+        return False
+    if _feedback_requests(session, booking.id, OutboundMessage.status != WITHDRAWN):
+        return False
+    withdrawn = _feedback_requests(session, booking.id, OutboundMessage.status == WITHDRAWN)
+    return text_about_booking(uow, clock, booking, FEEDBACK_REQUEST, "sms_feedback_request",
+                              suffix=f"-{withdrawn + 1}" if withdrawn else "") is not None
+
+
+def _feedback_requests(session, booking_id: int, condition) -> int:
+    return session.scalar(select(func.count(OutboundMessage.id)).where(
+        OutboundMessage.booking_id == booking_id, OutboundMessage.kind == FEEDBACK_REQUEST,
+        condition))

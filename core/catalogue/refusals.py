@@ -124,6 +124,18 @@ REFUSALS: dict[str, dict[str, str]] = {
         "cy": "Dim ond ymweliad wedi'i drefnu y gellir ei gofnodi fel un a fynychwyd neu beidio. "
               "Mae hwn wedi dod i ben mewn ffordd arall.",
     },
+    "attendance_not_recorded": {
+        "en": "Only a visit recorded as attended or not attended can be corrected. Record "
+              "whether the visitors came first.",
+        "cy": "Dim ond ymweliad a gofnodwyd fel un a fynychwyd neu beidio y gellir ei gywiro. "
+              "Cofnodwch yn gyntaf a ddaeth yr ymwelwyr.",
+    },
+    "attendance_correction_too_late": {
+        "en": "It is too late to correct whether this visit took place: attendance can be "
+              "corrected until the end of {last_day}, the day after the visit.",
+        "cy": "Mae'n rhy hwyr i gywiro a gafodd yr ymweliad hwn ei gynnal: gellir cywiro "
+              "presenoldeb tan ddiwedd {last_day}, y diwrnod ar ôl yr ymweliad.",
+    },
     "review_visit_ended": {
         "en": "That visit has ended (cancelled or recorded), so there is nothing to keep.",
         "cy": "Mae'r ymweliad wedi dod i ben (wedi'i ganslo neu ei gofnodi), felly nid oes dim "

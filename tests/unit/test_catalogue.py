@@ -50,6 +50,8 @@ REFUSAL_PARAMS = {
     "attendance_staff_only": {},
     "attendance_not_booked": {},
     "attendance_too_early": {},
+    "attendance_not_recorded": {},
+    "attendance_correction_too_late": {"last_day": date(2026, 12, 4)},
     "review_visit_ended": {},
 }
 WELSH_RENDERED = {

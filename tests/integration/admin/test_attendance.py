@@ -1,12 +1,18 @@
-"""Recording on the visits list whether each visit's party came ("Arrived" / "Did not come")."""
+"""Recording on the visits list whether each visit's party came ("Arrived" / "Did not come"),
+and correcting that record until the end of the day after the visit."""
 from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, time, timedelta
 
 import pytest
 
+from core.actor import Actor
+from core.attendance import record_attendance
+from core.clock import LONDON
 from core.models import ATTENDED, BOOKED, NO_SHOW
+from core.scheduling import request_feedback
 
 from .helpers import THU_3_DEC, Browser, reread, text
 
@@ -75,3 +81,95 @@ def test_staff_cannot_record_attendance_at_another_prison(app, session, clock, c
 def test_an_unknown_outcome_is_refused(at_the_session, session, leeds_booking):
     assert _record(at_the_session, leeds_booking, "cancelled").status_code == 400
     assert reread(session, leeds_booking).status == BOOKED
+
+
+# Correcting a recorded attendance on the visits list.
+
+CORRECT_TO_NO_SHOW = 'value="no_show" aria-label="Correct to did not come'
+
+
+def _correct(staff, booking, outcome, **extra):
+    return staff.post(f"/admin/visits/{booking.id}/attendance/correction",
+                      {"outcome": outcome, **extra})
+
+
+def _signed_in_on(app, clock, day_after_visit: int, hour: int) -> Browser:
+    """Leeds staff signed in afresh at hour:00 (London), this many days after the visit."""
+    day = THU_3_DEC + timedelta(days=day_after_visit)
+    clock.set(datetime.combine(day, time(hour), tzinfo=LONDON))
+    staff = Browser(app.test_client())
+    staff.sign_in("leeds")
+    staff.get(LIST)
+    return staff
+
+
+def test_staff_correct_a_no_show_to_arrived(at_the_session, session, leeds_booking):
+    _record(at_the_session, leeds_booking, NO_SHOW)
+    response = _correct(at_the_session, leeds_booking, ATTENDED)
+    assert response.status_code == 302 and f"date={THU_3_DEC}" in response.location
+    assert reread(session, leeds_booking).status == ATTENDED
+    page = text(at_the_session.get(LIST))
+    assert f"Corrected: the visitors for {leeds_booking.reference} arrived." in page
+
+
+def test_the_list_offers_a_correction_once_attendance_is_recorded(at_the_session,
+                                                                  leeds_booking):
+    assert CORRECT_TO_NO_SHOW not in text(at_the_session.get(LIST))
+    _record(at_the_session, leeds_booking, ATTENDED)
+    page = text(at_the_session.get(LIST))
+    assert f'/admin/visits/{leeds_booking.id}/attendance/correction' in page
+    assert CORRECT_TO_NO_SHOW in page
+
+
+def test_a_correction_is_offered_until_the_end_of_the_day_after_the_visit(
+        app, at_the_session, clock, leeds_booking):
+    _record(at_the_session, leeds_booking, ATTENDED)
+    assert CORRECT_TO_NO_SHOW in text(_signed_in_on(app, clock, 1, 23).get(LIST))
+    assert CORRECT_TO_NO_SHOW not in text(_signed_in_on(app, clock, 2, 0).get(LIST))
+
+
+def test_a_correction_after_the_day_after_the_visit_is_refused(app, at_the_session, session,
+                                                               clock, leeds_booking):
+    _record(at_the_session, leeds_booking, ATTENDED)
+    response = _correct(_signed_in_on(app, clock, 2, 9), leeds_booking, NO_SHOW)
+    assert response.status_code == 400
+    assert "too late to correct" in text(response) and "Friday 4 December" in text(response)
+    assert reread(session, leeds_booking).status == ATTENDED
+
+
+def test_correcting_a_visit_not_recorded_is_refused(at_the_session, session, leeds_booking):
+    response = _correct(at_the_session, leeds_booking, NO_SHOW)
+    assert response.status_code == 400 and "can be corrected" in text(response)
+    assert reread(session, leeds_booking).status == BOOKED
+
+
+def test_a_correction_needs_the_forms_csrf_token(at_the_session, session, leeds_booking):
+    _record(at_the_session, leeds_booking, NO_SHOW)
+    response = _correct(at_the_session, leeds_booking, ATTENDED, csrf_token="forged")
+    assert response.status_code == 400
+    assert reread(session, leeds_booking).status == NO_SHOW
+
+
+def test_staff_cannot_correct_attendance_at_another_prison(app, session, clock, uow_factory,
+                                                           cardiff_booking):
+    clock.set(reread(session, cardiff_booking).slot.starts_at)
+    with uow_factory() as uow:
+        record_attendance(uow, clock, booking_id=cardiff_booking.id, outcome=NO_SHOW,
+                          actor=Actor.staff(99))
+    staff = Browser(app.test_client())
+    staff.sign_in("leeds")
+    assert _correct(staff, cardiff_booking, ATTENDED).status_code == 403
+    assert reread(session, cardiff_booking).status == NO_SHOW
+
+
+def test_a_correction_to_did_not_come_says_the_feedback_request_was_withdrawn(
+        app, at_the_session, session, clock, uow_factory, leeds_booking):
+    _record(at_the_session, leeds_booking, ATTENDED)
+    clock.set(reread(session, leeds_booking).slot.ends_at + timedelta(hours=1))
+    with uow_factory() as uow:
+        assert request_feedback(uow, clock) == 1
+    staff = Browser(app.test_client())
+    staff.sign_in("leeds")
+    staff.get(LIST)
+    assert _correct(staff, leeds_booking, NO_SHOW).status_code == 302
+    assert "feedback request, not yet sent, has been withdrawn" in text(staff.get(LIST))
