@@ -71,24 +71,7 @@ def _cell(value) -> str:
 
 def attendance(booking_id: int):
     """"Arrived" / "Did not come" on the visits list; back to the same list after."""
-    c = container()
-    outcome = form_text("outcome", 10)
-    if outcome not in OUTCOMES:
-        return render_template("admin/problem.html", title="Please try again",
-                               text="Choose whether the visitors arrived."), 400
-    try:
-        with c.uow() as uow:
-            booking = visible_booking(uow.session, booking_id)
-            back = _back_to_list(booking)
-            done = record_attendance(uow, c.clock, booking_id=booking_id, outcome=outcome,
-                                     actor=access().actor)
-    except Refused as refusal:
-        return render_template("admin/problem.html", title="Not recorded",
-                               text=refusal.message()), 400
-    said = _said(outcome)
-    flash(f"Recorded: the visitors for {done.reference} {said}." if done.changed
-          else f"Already recorded: the visitors for {done.reference} {said}.")
-    return redirect(back)
+    return _attendance_form(booking_id, record_attendance, "Recorded", "Not recorded")
 
 
 _FEEDBACK_SAID = {
@@ -100,6 +83,11 @@ _FEEDBACK_SAID = {
 
 def attendance_correction(booking_id: int):
     """"Correct: arrived" / "Correct: did not come" on the visits list, for a recorded visit."""
+    return _attendance_form(booking_id, correct_attendance, "Corrected", "Not corrected")
+
+
+def _attendance_form(booking_id: int, use_case, done_title: str, refused_title: str):
+    """Record or correct (use_case) the outcome the form names, then back to the same list."""
     c = container()
     outcome = form_text("outcome", 10)
     if outcome not in OUTCOMES:
@@ -107,15 +95,14 @@ def attendance_correction(booking_id: int):
                                text="Choose whether the visitors arrived."), 400
     try:
         with c.uow() as uow:
-            booking = visible_booking(uow.session, booking_id)
-            back = _back_to_list(booking)
-            done = correct_attendance(uow, c.clock, booking_id=booking_id, outcome=outcome,
-                                      actor=access().actor)
+            back = _back_to_list(visible_booking(uow.session, booking_id))
+            done = use_case(uow, c.clock, booking_id=booking_id, outcome=outcome,
+                            actor=access().actor)
     except Refused as refusal:
-        return render_template("admin/problem.html", title="Not corrected",
+        return render_template("admin/problem.html", title=refused_title,
                                text=refusal.message()), 400
     said = _said(outcome)
-    flash((f"Corrected: the visitors for {done.reference} {said}."
+    flash((f"{done_title}: the visitors for {done.reference} {said}."
            + _FEEDBACK_SAID.get(done.feedback_request, "")) if done.changed
           else f"Already recorded: the visitors for {done.reference} {said}.")
     return redirect(back)

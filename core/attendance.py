@@ -39,19 +39,15 @@ def record_attendance(uow: UnitOfWork, clock: Clock, *, booking_id: int, outcome
                       actor: Actor) -> Attendance:
     """Record that a booked visit's party came (`attended`) or did not (`no_show`). Recording
     the same outcome again changes nothing; a visit ended any other way cannot be recorded."""
-    if outcome not in OUTCOMES:
-        raise ValueError(f"not an attendance outcome: {outcome!r}")
-    if not actor.is_staff:
-        raise Refused("attendance_staff_only")
     session = uow.session
-    booking = get_booking(session, booking_id)
+    booking = _booking_for_staff(session, booking_id, outcome, actor)
     if booking.status == outcome:
         return Attendance(booking.id, booking.reference, False, outcome)
     if booking.status != BOOKED:
         raise Refused("attendance_not_booked")
     if booking.slot.starts_at > clock.now():
         raise Refused("attendance_too_early")
-    if not _mark(session, booking, outcome):
+    if not _mark(session, booking, BOOKED, outcome):
         session.refresh(booking)     # recorded meanwhile by someone else
         return _after_race(booking, outcome)
     if outcome == NO_SHOW:
@@ -63,10 +59,19 @@ def record_attendance(uow: UnitOfWork, clock: Clock, *, booking_id: int, outcome
     return Attendance(booking.id, booking.reference, True, outcome)
 
 
-def _mark(session, booking: Booking, outcome: str) -> bool:
-    # Guarded on the status, so of two members of staff pressing at once only one records it.
+def _booking_for_staff(session, booking_id: int, outcome: str, actor: Actor) -> Booking:
+    if outcome not in OUTCOMES:
+        raise ValueError(f"not an attendance outcome: {outcome!r}")
+    if not actor.is_staff:
+        raise Refused("attendance_staff_only")
+    return get_booking(session, booking_id)
+
+
+def _mark(session, booking: Booking, was: str, outcome: str) -> bool:
+    # Guarded on the status read, so of two members of staff pressing at once (to record or to
+    # correct) only one changes it.
     changed = session.execute(
-        update(Booking).where(Booking.id == booking.id, Booking.status == BOOKED)
+        update(Booking).where(Booking.id == booking.id, Booking.status == was)
         .values(status=outcome).execution_options(synchronize_session=False)).rowcount == 1
     if changed:
         session.refresh(booking)
@@ -95,12 +100,8 @@ def correct_attendance(uow: UnitOfWork, clock: Clock, *, booking_id: int, outcom
     attendance was not recorded, or a correction after attendance_correctable_until, is refused.
     The feedback request follows the outcome: written for a visit now attended if it is due, and
     withdrawn from a visit now a no-show if it has not been sent yet."""
-    if outcome not in OUTCOMES:
-        raise ValueError(f"not an attendance outcome: {outcome!r}")
-    if not actor.is_staff:
-        raise Refused("attendance_staff_only")
     session = uow.session
-    booking = get_booking(session, booking_id)
+    booking = _booking_for_staff(session, booking_id, outcome, actor)
     if booking.status == outcome:
         return Attendance(booking.id, booking.reference, False, outcome)
     if booking.status not in OUTCOMES:
@@ -109,7 +110,7 @@ def correct_attendance(uow: UnitOfWork, clock: Clock, *, booking_id: int, outcom
         raise Refused("attendance_correction_too_late",
                       last_day=booking.slot.date + timedelta(days=1))
     was = booking.status
-    if not _correct(session, booking, was, outcome):
+    if not _mark(session, booking, was, outcome):
         session.refresh(booking)     # corrected meanwhile by someone else
         if booking.status != outcome:
             raise Refused("attendance_not_recorded")
@@ -120,16 +121,6 @@ def correct_attendance(uow: UnitOfWork, clock: Clock, *, booking_id: int, outcom
            after={"status": outcome} | ({"feedback_request": feedback} if feedback else {}))
     uow.commit()
     return Attendance(booking.id, booking.reference, True, outcome, feedback)
-
-
-def _correct(session, booking: Booking, was: str, outcome: str) -> bool:
-    # Guarded on the status read, as _mark is: of two corrections at once only one is made.
-    changed = session.execute(
-        update(Booking).where(Booking.id == booking.id, Booking.status == was)
-        .values(status=outcome).execution_options(synchronize_session=False)).rowcount == 1
-    if changed:
-        session.refresh(booking)
-    return changed
 
 
 def _feedback_after_correction(uow: UnitOfWork, clock: Clock, booking: Booking,
