@@ -50,7 +50,8 @@ def _guard(csrf: CSRFProtect):
             access = None       # signed out: this is a copy of the cookie
     if access is None:
         session.pop("staff_id", None)
-        return redirect(url_for("admin.sign_in", next=request.full_path
+        # full_path ends in "?" when there is no query string.
+        return redirect(url_for("admin.sign_in", next=request.full_path.rstrip("?")
                                 if request.method == "GET" else None))
     session["seen"] = now
     g.access = access

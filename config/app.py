@@ -1,7 +1,7 @@
 """The Flask app factory: each part registers itself with the app."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, redirect, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .container import Container, build
@@ -24,6 +24,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     @app.get("/healthz")
     def healthz():
         return {"status": "ok"}
+
+    @app.get("/")
+    def home():
+        # Only staff open the line's address in a browser; callers reach it through Twilio.
+        return redirect(url_for("admin.home"))
 
     _register_channels(app, container)
     return app

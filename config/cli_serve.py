@@ -49,6 +49,8 @@ def announce(settings: Settings, *, url: str = "http://127.0.0.1:5000") -> list[
         lines.append("  texts: not sent, written to the log (no TWILIO_ACCOUNT_SID set)")
     lines.append(f"  phone it from another terminal: {command_name()} phone --from {DEMO_NUMBER} "
                  f"--url {url}  (`{command_name()} seed-demo` lists every demo caller)")
+    lines.append(f"  staff pages: {url}/admin/  (first make an account: "
+                 f"`{command_name()} create-staff --admin NAME`)")
     return lines
 
 

@@ -38,7 +38,7 @@ CALLERS = (
                "their daughter Mia (born 2019)"),
     DemoCaller("07400 100002", "1111", "Lee Cole", "08/08/1989",
                "A1234BC Daniel Hughes, HMP Brixton (a friend)",
-               "a banned visitor: the line refuses and says why"),
+               "a banned visitor: the line refuses and asks him to speak to staff"),
     DemoCaller("07400 100003", "7310", "Ruth Okafor", "02/11/1975",
                "any prisoner (she is a solicitor)",
                "a professional visit: professional sessions only (Brixton Tue and Thu 09:30, "
@@ -99,7 +99,7 @@ def guide(report: LoadReport) -> str:
         "Visits can be booked from 2 days ahead (Cardiff: 1 working day) up to 28 days ahead.",
         "",
         f"Phone the line as one of these visitors:  {command_name()} phone --from <number>",
-        "(add --url http://127.0.0.1:5000 to call the line `visitline serve` is running)",
+        "(add --url and the address `visitline serve` prints, to call the line it is running)",
         "When asked, key the PIN (or the date of birth, day month year).",
         "",
     ]

@@ -2,6 +2,7 @@
 values (no database rows outlive their session). Refusals from the core pass through."""
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -194,7 +195,8 @@ class Services:
         with self.uow() as uow:
             held = hold_table(uow, self.clock, slot_id=slot_id, prisoner_id=prisoner_id,
                               visitor_ids=party, actor=Actor.visitor(party[0], PHONE))
-            minutes = max(1, int((held.expires_at - self.clock.now()).total_seconds() // 60))
+            # Rounded up: a table held for 10 minutes a moment ago is still "10 minutes".
+            minutes = max(1, math.ceil((held.expires_at - self.clock.now()).total_seconds() / 60))
             a = held.assessment
             return Held(held.hold_id, minutes, a.tables, a.closed_because, a.uses_vo,
                         a.request_reason)

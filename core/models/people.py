@@ -42,6 +42,9 @@ class Prisoner(Base):
     __table_args__ = (
         CheckConstraint("vo_balance >= 0", name="vo_balance"),
         CheckConstraint("vo_allowance >= 2", name="vo_allowance_statutory_minimum"),
+        # Renewal looks the level up in the prison's figures: an unknown one would stop it.
+        CheckConstraint("incentive_level IN ('basic', 'standard', 'enhanced')",
+                        name="incentive_level_known"),
     )
 
     @property

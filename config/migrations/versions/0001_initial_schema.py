@@ -205,6 +205,7 @@ def upgrade() -> None:
     sa.Column('vo_allowance', sa.Integer(), nullable=True),
     sa.Column('vo_renewal_date', sa.Date(), nullable=True),
     sa.Column('closed_visits_only', sa.Boolean(), nullable=False),
+    sa.CheckConstraint("incentive_level IN ('basic', 'standard', 'enhanced')", name=op.f('ck_prisoner_incentive_level_known')),
     sa.CheckConstraint('vo_allowance >= 2', name=op.f('ck_prisoner_vo_allowance_statutory_minimum')),
     sa.CheckConstraint('vo_balance >= 0', name=op.f('ck_prisoner_vo_balance')),
     sa.ForeignKeyConstraint(['prison_id'], ['prison.id'], name=op.f('fk_prisoner_prison_id_prison')),

@@ -164,3 +164,11 @@ def test_twilio_webhooks_need_no_csrf_token(client, world):
     # Signed by Twilio instead: a request without a signature is refused by the guard (403),
     # never by CSRF (400).
     assert client.post("/sms/inbound", data={"Body": "HELP"}).status_code != 400
+
+
+def test_the_lines_own_address_leads_staff_to_sign_in_and_back(client):
+    home = client.get("/")
+    assert home.status_code == 302 and home.headers["Location"].endswith("/admin/")
+    asked = client.get("/admin/")
+    assert asked.status_code == 302
+    assert asked.headers["Location"].endswith("/admin/sign-in?next=/admin/")

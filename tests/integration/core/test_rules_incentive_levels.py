@@ -127,3 +127,10 @@ def test_a_prisoners_own_allowance_is_never_below_the_statutory_minimum(backend,
     with pytest.raises(IntegrityError), session.begin_nested():
         session.execute(update(Prisoner).where(Prisoner.id == world.prisoner.id)
                         .values(vo_allowance=1))
+
+
+def test_a_prisoner_is_on_a_known_incentive_level(backend, session, world):
+    # Renewal looks the level up in the prison's figures: an unknown one is refused when stored.
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.execute(update(Prisoner).where(Prisoner.id == world.prisoner.id)
+                        .values(incentive_level="Enhanced"))
