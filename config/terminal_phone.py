@@ -80,6 +80,7 @@ class CallWalker:
     ended: bool = False
     dialled: list[str] = field(default_factory=list)
     queued: str = ""
+    _queue_action: str = ""          # where Twilio reports how the caller left the queue
     _pending: ET.Element | None = None
     _rest: list = field(default_factory=list)
     _url: str = ""
@@ -123,6 +124,13 @@ class CallWalker:
     def hang_up(self) -> None:
         if not self.ended:
             self._end()
+
+    def answered_by_staff(self) -> list[str]:
+        """Staff take the caller from the queue (Twilio reports it to the <Enqueue> action)."""
+        action, self._queue_action = self._queue_action, ""
+        if not action:
+            raise WalkerError("the caller is not waiting in a queue")
+        return self._follow(action, {"QueueResult": "bridged", "QueueTime": "45"})
 
     @property
     def waiting_for(self) -> str:
@@ -213,6 +221,8 @@ class CallWalker:
 
     def _enqueue(self, verb: ET.Element, url: str) -> None:
         self.queued = (verb.text or "").strip()
+        if verb.get("action"):
+            self._queue_action = urllib.parse.urljoin(url, verb.get("action"))
         if verb.get("waitUrl"):
             wait = self._post(urllib.parse.urljoin(url, verb.get("waitUrl")),
                               {"QueuePosition": "1", "QueueSid": "QU" + "0" * 32,
@@ -233,6 +243,10 @@ class CallWalker:
             return
         self.ended = True
         self._pending = None
+        if self._queue_action:
+            # A caller who hangs up in the queue: Twilio requests the <Enqueue> action first.
+            action, self._queue_action = self._queue_action, ""
+            self._post(action, {"QueueResult": "hangup", "QueueTime": "30"})
         self._post_status()
 
     def _post_status(self) -> None:

@@ -13,7 +13,9 @@ from .models import Escalation
 from .uow import UnitOfWork
 
 QUEUED, DIALLED, CALLBACK = "queued", "dialled", "callback"
-OPEN = "open"
+OPEN, DONE = "open", "done"
+ANSWERED_FROM_QUEUE = "Answered by staff while the caller waited."
+LEFT_QUEUE = "The caller left the queue before staff answered: call them back."
 
 
 @dataclass(frozen=True)
@@ -60,3 +62,18 @@ def open_escalations(session, prison_id: int | None = None) -> list[Escalation]:
     if prison_id is not None:
         query = query.where(Escalation.prison_id == prison_id)
     return list(session.scalars(query))
+
+
+def caller_left_queue(uow: UnitOfWork, clock: Clock, *, call_sid: str, answered: bool) -> bool:
+    """A caller queued for staff has left the queue. Answered by staff, their escalation is done;
+    otherwise (they hung up, or the queue gave up) it stays open for a call back, saying so, and
+    is no longer shown as a caller waiting. Only the first word about a call counts: Twilio's
+    queue result and the call's end can both report it."""
+    values = ({"status": DONE, "outcome": ANSWERED_FROM_QUEUE, "handled_by": "phone line",
+               "handled_at": clock.now()} if answered else {"outcome": LEFT_QUEUE})
+    changed = uow.session.execute(
+        update(Escalation).where(Escalation.call_sid == call_sid, Escalation.kind == QUEUED,
+                                 Escalation.status == OPEN, Escalation.outcome == "")
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    uow.commit()
+    return bool(changed)

@@ -9,7 +9,7 @@ from sqlalchemy import or_, select, update
 
 from .audit import record
 from .clock import LONDON, Clock
-from .escalations import OPEN
+from .escalations import DONE, OPEN
 from .models import (REQUESTED, Booking, Escalation, Feedback, OutboundMessage,
                      PrisonerNotice, VisitSlot, WaitingListEntry)
 from .models.messages import FAILED, UNDELIVERED
@@ -17,7 +17,6 @@ from .outbox import RESEND_PREFIX, copy_to_send_again, sent_again
 from .staff import Access, Invalid, NotAllowed
 from .uow import UnitOfWork
 
-DONE = "done"
 
 
 def escalations_for(session, access: Access, *, include_done: bool = False) -> list[Escalation]:

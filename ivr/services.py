@@ -18,7 +18,8 @@ from core.booking import confirm_booking
 from core.cancel import Cancelled, cancel_booking
 from core.clock import local_today
 from core.errors import Refused
-from core.escalations import StaffedHours, attach_recording, record_escalation
+from core.escalations import (StaffedHours, attach_recording, caller_left_queue,
+                              record_escalation)
 from core.find import upcoming_visits
 from core.holds import hold_table, release_hold
 from core.identify import confirm_caller
@@ -251,6 +252,10 @@ class Services:
             record_escalation(uow, self.clock, kind=kind, call_sid=call_sid,
                               from_phone=from_phone, visitor_id=visitor_id,
                               prison_id=prison_id, reason=reason)
+
+    def left_queue(self, call_sid: str, *, answered: bool) -> None:
+        with self.uow() as uow:
+            caller_left_queue(uow, self.clock, call_sid=call_sid, answered=answered)
 
     def attach_recording(self, call_sid: str, url: str) -> None:
         with self.uow() as uow:

@@ -137,6 +137,9 @@ def _status() -> str:
             data = end_call(calls, container.clock, call_sid=sid)
         if data and data.get("hold_id"):
             Services(container).release(data["hold_id"], data.get("visitor_id"))
+        if data and data.get("step") == "queue_done":
+            # Ended while queued for staff, if the queue's own result never came.
+            Services(container).left_queue(sid, answered=False)
     return twiml.empty()
 
 

@@ -87,8 +87,13 @@ def dial_done(call: Call, answer, svc) -> Reply:
     return go(call, svc, "callback", call.say("ivr_staff_unanswered"))
 
 
+ANSWERED = ("bridged", "bridging-in-process")
+
+
 @step("queue_done", menu=False)
 def queue_done(call: Call, answer, svc) -> Reply:
-    if answer.extra.get("QueueResult") in ("bridged", "bridging-in-process", "hangup"):
+    result = answer.extra.get("QueueResult")
+    svc.left_queue(call.sid, answered=result in ANSWERED)
+    if result in (*ANSWERED, "hangup"):
         return Reply([call.say("ivr_goodbye")], hangup=True)
     return go(call, svc, "callback", call.say("ivr_staff_unanswered"))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from config.app import create_app
 from config.container import Container
 from config.settings import from_environment
+from core.escalations import LEFT_QUEUE
 from core.models import AuditEvent, Escalation, Feedback, OutboundMessage, PrisonerNotice
 
 from .helpers import Browser, reread, text
@@ -35,6 +36,19 @@ def test_callbacks_oldest_first_and_marked_called_back(leeds_staff, session, clo
     assert "+447400000002" not in text(leeds_staff.get("/admin/escalations"))
     again = leeds_staff.post(f"/admin/escalations/{newer.id}/called-back", {"outcome": "x"})
     assert again.status_code == 400 and "already dealt with" in text(again)
+
+
+def test_a_caller_who_left_the_queue_is_shown_for_a_call_back_not_as_waiting(
+        leeds_staff, session, clock, world):
+    waiting = Escalation(kind="queued", from_phone="+447400000001", prison_id=world.leeds.id,
+                         created_at=clock.now(), call_sid="CAwaiting")
+    left = Escalation(kind="queued", from_phone="+447400000002", prison_id=world.leeds.id,
+                      created_at=clock.now(), call_sid="CAleft", outcome=LEFT_QUEUE)
+    session.add_all([waiting, left])
+    session.commit()
+    page = text(leeds_staff.get("/admin/escalations"))
+    assert "Caller waiting – +447400000001" in page
+    assert "Caller left the queue – +447400000002" in page and LEFT_QUEUE in page
 
 
 def test_prisoner_notices_are_marked_delivered(leeds_staff, session, world, leeds_booking):

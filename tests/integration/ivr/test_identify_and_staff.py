@@ -8,8 +8,10 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from core.escalations import ANSWERED_FROM_QUEUE, LEFT_QUEUE
 from core.models import Escalation, IdentificationAttempt, Visitor
 from tests.support.call_walker import gather_step, phone
+from tests.support.twilio_requests import signed_post
 
 from .conftest import LEAD_PHONE, UNKNOWN_PHONE, identify
 
@@ -150,3 +152,30 @@ def test_three_answers_not_understood_offer_staff(call, session, world):
     assert heard[:2] == ["Sorry, I did not understand that.", "Let me help you another way."]
     assert call.queued
     assert "three answers" in session.scalars(select(Escalation)).one().reason
+
+
+def test_a_caller_who_leaves_the_queue_unanswered_is_left_for_a_call_back(call, session, world):
+    identify(call)
+    call.press("0")
+    assert call.queued
+    call.hang_up()
+    escalation = session.scalars(select(Escalation)).one()
+    assert escalation.status == "open" and escalation.outcome == LEFT_QUEUE
+
+
+def test_a_caller_answered_from_the_queue_is_done_with(call, session, world):
+    identify(call)
+    call.press("0")
+    heard = call.answered_by_staff()
+    assert heard == ["Thank you for calling. Goodbye."] and call.ended
+    escalation = session.scalars(select(Escalation)).one()
+    assert escalation.status == "done" and escalation.outcome == ANSWERED_FROM_QUEUE
+
+
+def test_a_call_that_ends_in_the_queue_without_its_queue_result_is_left_for_a_call_back(
+        call, client, session, world):
+    identify(call)
+    call.press("0")
+    signed_post(client, "/ivr/status", {"CallSid": call.call_sid, "CallStatus": "completed"})
+    escalation = session.scalars(select(Escalation)).one()
+    assert escalation.status == "open" and escalation.outcome == LEFT_QUEUE
