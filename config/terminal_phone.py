@@ -169,6 +169,10 @@ class CallWalker:
                 "ApiVersion": "2010-04-01", **params}
         self.requests.append((url, body))
         status, text = self.transport.post(url, body)
+        if status == 403:
+            raise WalkerError(f"{url} refused the call's signature (HTTP 403): the phone and the "
+                              "line must sign with the same TWILIO_AUTH_TOKEN, or in development "
+                              "without one, the same SECRET_KEY")
         if status != 200:
             raise WalkerError(f"{url} answered HTTP {status}: {text[:200]}")
         try:

@@ -10,6 +10,7 @@ from twilio.request_validator import RequestValidator
 from werkzeug.datastructures import MultiDict
 
 from config.app import create_app
+from config.terminal_phone import CallWalker, FlaskTransport, WalkerError
 from tests.support.call_walker import parse
 from tests.support.twilio_requests import AUTH_TOKEN, BASE_URL, sign, signed_post
 
@@ -60,3 +61,9 @@ def test_a_field_sent_twice_is_checked_with_both_values(client, world):
     signature = RequestValidator(AUTH_TOKEN).compute_signature(BASE_URL + "/ivr/voice", fields)
     response = client.post("/ivr/voice", data=fields, headers={"X-Twilio-Signature": signature})
     assert _answered_with_the_greeting(response)
+
+
+def test_the_terminal_phone_says_why_the_line_refused_its_signature(client):
+    caller = CallWalker(FlaskTransport(client, "not-the-lines-token"), from_phone="+447400123456")
+    with pytest.raises(WalkerError, match="same TWILIO_AUTH_TOKEN"):
+        caller.start()
