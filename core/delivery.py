@@ -7,7 +7,11 @@ outcome is unknown (the worker died, the HTTP call timed out) first asks the pro
 that text went, and adopts its SID rather than sending again.
 
 Never sent: numbers that opted out, numbers that are not mobiles, a number over its daily cap
-(SMS pumping), a reminder for a visit that has started. Those are 'skipped' or 'withdrawn'.
+(SMS pumping), a text about a visit that no longer applies (stale: a reminder for a visit that
+has started, a feedback request for a visit now a no-show or cancelled). Those are 'skipped' or
+'withdrawn'. A feedback request's booking is read under a shared row lock held until the text is
+claimed, so staff recording a no-show meanwhile either come first (the text is withdrawn here)
+or wait, and then find the text in flight (core.attendance: it may have gone).
 Failures are classified: transient ones raise TransientSendError so the job retries with
 backoff; permanent ones are recorded as 'failed' with the provider's error code.
 
@@ -27,12 +31,13 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import bindparam, func, or_, select, text, update
 
 from .clock import LONDON, Clock, at_local
-from .models import Booking, OutboundMessage, PhoneOptOut, VisitSlot
+from .models import (ACTIVE_STATES, ATTENDED, BOOKED, Booking, OutboundMessage, PhoneOptOut,
+                     VisitSlot)
 from .models.messages import (FAILED, PENDING, QUEUED, SCHEDULED, SENT, SKIPPED,
                               WITHDRAWN)
 from .optouts import is_opted_out, record_opt_out
@@ -59,6 +64,11 @@ DEFAULT_DAILY_CAP = 10
 # How long the provider may keep trying: a text that would arrive too late is dropped.
 VALIDITY_SECONDS = {"offer": 30 * 60}
 DEFAULT_VALIDITY_SECONDS = 4 * 3600
+# Texts about a booking, and the booking statuses a feedback request still applies to (a no-show
+# is not asked for feedback, nor a cancelled visit).
+REMINDER, FEEDBACK_REQUEST = "reminder", "feedback_request"
+ABOUT_A_VISIT = (REMINDER, FEEDBACK_REQUEST)
+ASKED_FOR_FEEDBACK = (BOOKED, ATTENDED)
 
 # What deliver_message did; and RETRY, a text deliver_batch leaves to be sent on its own.
 SENT_NOW, ALREADY, GONE, NOT_DUE, RETRY = "sent", "already", "gone", "not_due", "retry"
@@ -93,6 +103,12 @@ class Sender(Protocol):
 
     def find_sent(self, *, to: str, body: str, since: datetime) -> str | None:
         """The SID of this text if the provider already has it (an earlier attempt)."""
+
+
+class Visit(NamedTuple):
+    """What a text about a booking needs to know of it when it would go."""
+    status: str
+    starts_at: datetime
 
 
 @dataclass(frozen=True)
@@ -133,11 +149,12 @@ def deliver_message(uow: UnitOfWork, clock: Clock, sender: Sender, message_id: i
         if earlier:
             return _record_sent(uow, clock, message_id, earlier)
         raise TransientSendError(f"message {message_id} is being sent by another attempt")
-    ended = _reason_not_to_send(session, clock, message, daily_cap)
+    visit = _visits(session, [message]).get(message.booking_id)
+    ended = _reason_not_to_send(session, clock, message, visit, daily_cap)
     if ended is not None:
         return _end(uow, clock, message_id, *ended)
     unsure = message.attempts > 0 and message.error_code in UNKNOWN_OUTCOME
-    validity = _validity(session, message, now)
+    validity = validity_seconds(message.kind, _reminder_starts(message.kind, visit), now)
     _claim(uow, clock, message)
     earlier = _sent_before(sender, message_id, to, body, since) if unsure else None
     if earlier:
@@ -163,23 +180,22 @@ def _in_flight(message: OutboundMessage, now: datetime) -> bool:
             and now - message.status_updated_at < LEASE)
 
 
-def _reason_not_to_send(session, clock: Clock, message: OutboundMessage,
+def _reason_not_to_send(session, clock: Clock, message: OutboundMessage, visit: Visit | None,
                         daily_cap: int) -> tuple[str, str] | None:
-    starts = _starts_at(session, message) if message.kind == "reminder" else None
     return _why_not(opted_out=is_opted_out(session, message.to_phone), phone=message.to_phone,
-                    starts=starts, now=clock.now(),
+                    kind=message.kind, visit=visit, now=clock.now(),
                     sent_today=lambda: _sent_today(session, clock, message.to_phone),
                     daily_cap=daily_cap)
 
 
-def _why_not(*, opted_out: bool, phone: str, starts: datetime | None, now: datetime,
+def _why_not(*, opted_out: bool, phone: str, kind: str, visit: Visit | None, now: datetime,
              sent_today, daily_cap: int) -> tuple[str, str] | None:
     """The one place the reasons a text is never sent are decided, in their order."""
     if opted_out:
         return SKIPPED, "opted_out"
     if not _mobile(phone):
         return SKIPPED, "not_mobile"
-    if starts is not None and starts <= now:
+    if _stale(kind, visit, now):
         return WITHDRAWN, "stale"
     if sent_today() >= daily_cap:
         return SKIPPED, "daily_cap"
@@ -200,16 +216,37 @@ def _sent_today(session, clock: Clock, phone: str) -> int:
         OutboundMessage.to_phone == phone, OutboundMessage.sent_at >= _midnight(clock)))
 
 
-def _starts_at(session, message: OutboundMessage) -> datetime | None:
-    if message.booking_id is None:
-        return None
-    booking = session.get(Booking, message.booking_id)
-    return booking.slot.starts_at if booking is not None else None
+def _stale(kind: str, visit: Visit | None, now: datetime) -> bool:
+    """A text about a visit that no longer applies: a reminder once the visit has started or is
+    no longer on (cancelled after the reminder fell due), a feedback request once the visit is
+    recorded as a no-show or cancelled."""
+    if visit is None:
+        return False
+    if kind == REMINDER:
+        return visit.starts_at <= now or visit.status not in ACTIVE_STATES
+    return kind == FEEDBACK_REQUEST and visit.status not in ASKED_FOR_FEEDBACK
 
 
-def _validity(session, message: OutboundMessage, now: datetime) -> int:
-    starts = _starts_at(session, message) if message.kind == "reminder" else None
-    return validity_seconds(message.kind, starts, now)
+def _visits(session, messages) -> dict[int, Visit]:
+    """The bookings these texts are about, by id. Those a feedback request is about are first
+    locked (FOR SHARE, until the caller commits its claim): their status cannot change between
+    this read and the claim."""
+    about = {m.booking_id for m in messages if m.kind in ABOUT_A_VISIT and m.booking_id}
+    if not about:
+        return {}
+    asking = sorted({m.booking_id for m in messages
+                     if m.kind == FEEDBACK_REQUEST and m.booking_id})
+    if asking:
+        session.execute(select(Booking.id).where(Booking.id.in_(asking))
+                        .order_by(Booking.id).with_for_update(read=True))
+    rows = session.execute(
+        select(Booking.id, Booking.status, VisitSlot.starts_at)
+        .join(VisitSlot, Booking.slot_id == VisitSlot.id).where(Booking.id.in_(about)))
+    return {booking_id: Visit(status, starts) for booking_id, status, starts in rows}
+
+
+def _reminder_starts(kind: str, visit: Visit | None) -> datetime | None:
+    return visit.starts_at if kind == REMINDER and visit is not None else None
 
 
 def validity_seconds(kind: str, starts: datetime | None, now: datetime) -> int:
@@ -351,26 +388,24 @@ def _read_and_claim(uow: UnitOfWork, clock: Clock, ids: list[int], daily_cap: in
     phones = {m.to_phone for m in candidates}
     opted_out = set(session.scalars(select(PhoneOptOut.phone).where(
         PhoneOptOut.phone.in_(phones), PhoneOptOut.opted_out.is_(True))))
-    bookings = {m.booking_id for m in candidates if m.kind == "reminder" and m.booking_id}
-    starts = dict(session.execute(
-        select(Booking.id, VisitSlot.starts_at).join(VisitSlot, Booking.slot_id == VisitSlot.id)
-        .where(Booking.id.in_(bookings))).all()) if bookings else {}
+    visits = _visits(session, candidates)
     sent_today = Counter(dict(session.execute(
         select(MESSAGES.c.to_phone, func.count()).where(
             MESSAGES.c.to_phone.in_(phones), MESSAGES.c.sent_at >= _midnight(clock))
         .group_by(MESSAGES.c.to_phone)).all()))
     ended, chosen = [], []
     for message in candidates:
-        start = starts.get(message.booking_id) if message.kind == "reminder" else None
+        visit = visits.get(message.booking_id)
         reason = _why_not(opted_out=message.to_phone in opted_out, phone=message.to_phone,
-                          starts=start, now=now, sent_today=lambda: sent_today[message.to_phone],
-                          daily_cap=daily_cap)
+                          kind=message.kind, visit=visit, now=now,
+                          sent_today=lambda: sent_today[message.to_phone], daily_cap=daily_cap)
         if reason is not None:
             ended.append((message.id, *reason))
             continue
         sent_today[message.to_phone] += 1         # the cap counts this batch's texts too
         chosen.append(_ToSend(message.id, message.to_phone, message.body,
-                              validity_seconds(message.kind, start, now),
+                              validity_seconds(message.kind,
+                                               _reminder_starts(message.kind, visit), now),
                               message.attempts + 1, message.error_code))
     _end_many(session, now, ended, result)
     won = _claim_many(session, now, chosen)
