@@ -9,8 +9,8 @@ import io
 from flask import Response, flash, redirect, render_template, request, url_for
 
 from core.attendance import (ALREADY_SENT, FEEDBACK_WITHDRAWN, OUTCOMES, WRITTEN,
-                             attendance_correctable_until, correct_attendance,
-                             record_attendance)
+                             correct_attendance, last_days_to_correct, record_attendance,
+                             still_correctable)
 from core.errors import Refused
 from core.models import ATTENDED
 from core.visits_list import CSV_HEADER, csv_rows, visits_list
@@ -36,11 +36,20 @@ def _listing():
     with c.uow() as uow:
         prison, prisons = chosen_prison(uow.session)
         sessions = visits_list(uow.session, c.clock, prison=prison, day=day)
-        uow.commit()     # slots made for the day are kept
         chosen = [s for s in sessions if str(s.slot_id) == slot] if slot.isdigit() else sessions
+        correctable = _correctable(uow.session, c.clock, day, chosen)
+        uow.commit()     # slots made for the day are kept
         return dict(prison=prison, prisons=prisons, day=day, all_sessions=sessions,
-                    sessions=chosen, slot=slot, now=c.clock.now(),
-                    correctable_until=attendance_correctable_until(day))
+                    sessions=chosen, slot=slot, now=c.clock.now(), correctable=correctable)
+
+
+def _correctable(session, clock, day, sessions) -> set[int]:
+    """The recorded visits whose attendance can still be corrected: the button is offered
+    exactly while correct_attendance would accept it."""
+    recorded = [v.booking_id for s in sessions for v in s.visits if v.status in OUTCOMES]
+    return {booking_id for booking_id, last_day
+            in last_days_to_correct(session, day, recorded).items()
+            if still_correctable(clock, last_day)}
 
 
 def visits():

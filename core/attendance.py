@@ -4,17 +4,17 @@ after. A no-show keeps its visiting order used, as HMPPS does, and is not asked 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
 from .actor import Actor
 from .audit import record
-from .clock import Clock, at_local
+from .clock import LONDON, Clock, local_today
 from .delivery import SENDABLE, UNKNOWN_OUTCOME
 from .errors import Refused
 from .find import get_booking
-from .models import ATTENDED, BOOKED, NO_SHOW, Booking, OutboundMessage
+from .models import ATTENDED, BOOKED, NO_SHOW, AuditEvent, Booking, OutboundMessage
 from .models.messages import WITHDRAWN
 from .outbox import text_about_booking, withdraw_scheduled_texts
 from .scheduling import FEEDBACK_AFTER, FEEDBACK_UNTIL
@@ -84,20 +84,52 @@ def _after_race(booking: Booking, outcome: str) -> Attendance:
     return Attendance(booking.id, booking.reference, False, outcome)
 
 
-def attendance_correctable_until(visit_day: date) -> datetime:
-    """Staff can correct a recorded attendance until the end of the day after the visit (London
-    midnight). A mis-click on an evening session is often only seen when the list is checked
-    the next morning, or when the family calls the next day; later than that, memories of who
-    came are unreliable and the record should stand. It also keeps every correction to attended
-    inside the time a feedback request is still sent (scheduling.FEEDBACK_UNTIL, 3 days)."""
-    return at_local(visit_day + timedelta(days=2), time(0))
+def last_days_to_correct(session, visit_day: date, booking_ids) -> dict[int, date]:
+    """The last day (London) on which each of these recorded visits on visit_day can have its
+    attendance corrected: the one rule both correct_attendance and the visits list go by.
+
+    Until the end of the day after the visit: a mis-click on an evening session is often only
+    seen when the list is checked the next morning, or when the family calls the next day;
+    later than that, memories of who came are unreliable and the record should stand.
+
+    Attendance recorded later than that (from a paper list, days on) can still be corrected until
+    the end of the day it was recorded (when, the audit log says): the correction exists for the
+    mis-click, which is seen when the list is read back that same day; a longer window would only
+    let a record already made from memory be changed from memory again. Whole London days keep
+    the rule one a refusal can name ("until the end of Saturday 5 December"). A correction to
+    attended that late asks for feedback only inside scheduling.FEEDBACK_UNTIL, as a record of
+    attended made then would."""
+    booking_ids = list(booking_ids)
+    on_time = visit_day + timedelta(days=1)
+    recorded_on = {booking_id: at.astimezone(LONDON).date()
+                   for booking_id, at in _recorded_at(session, booking_ids).items()}
+    return {booking_id: max(on_time, recorded_on.get(booking_id, on_time))
+            for booking_id in booking_ids}
+
+
+def still_correctable(clock: Clock, last_day: date) -> bool:
+    """Whether it is not yet past the end (London midnight) of last_day."""
+    return local_today(clock) <= last_day
+
+
+def _recorded_at(session, booking_ids) -> dict[int, datetime]:
+    """When each booking's attendance was recorded (the last `attended`/`no_show` audit event;
+    corrections are audited as `attendance_corrected` and do not move it)."""
+    if not booking_ids:
+        return {}
+    return dict(session.execute(
+        select(AuditEvent.entity_id, func.max(AuditEvent.at))
+        .where(AuditEvent.entity == "booking", AuditEvent.entity_id.in_(booking_ids),
+               AuditEvent.action.in_(OUTCOMES))
+        .group_by(AuditEvent.entity_id)).all())
 
 
 def correct_attendance(uow: UnitOfWork, clock: Clock, *, booking_id: int, outcome: str,
                        actor: Actor) -> Attendance:
     """Correct a recorded attendance to the other outcome (attended <-> no-show), audited from
     what to what. Correcting to what is already recorded changes nothing; a visit whose
-    attendance was not recorded, or a correction after attendance_correctable_until, is refused.
+    attendance was not recorded, or a correction after its last day (last_days_to_correct), is
+    refused.
     The feedback request follows the outcome: written for a visit now attended if it is due, and
     withdrawn from a visit now a no-show if it has not been sent yet."""
     session = uow.session
@@ -106,9 +138,9 @@ def correct_attendance(uow: UnitOfWork, clock: Clock, *, booking_id: int, outcom
         return Attendance(booking.id, booking.reference, False, outcome)
     if booking.status not in OUTCOMES:
         raise Refused("attendance_not_recorded")
-    if clock.now() >= attendance_correctable_until(booking.slot.date):
-        raise Refused("attendance_correction_too_late",
-                      last_day=booking.slot.date + timedelta(days=1))
+    last_day = last_days_to_correct(session, booking.slot.date, [booking.id])[booking.id]
+    if not still_correctable(clock, last_day):
+        raise Refused("attendance_correction_too_late", last_day=last_day)
     was = booking.status
     if not _mark(session, booking, was, outcome):
         session.refresh(booking)     # corrected meanwhile by someone else

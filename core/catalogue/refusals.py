@@ -131,10 +131,12 @@ REFUSALS: dict[str, dict[str, str]] = {
               "Cofnodwch yn gyntaf a ddaeth yr ymwelwyr.",
     },
     "attendance_correction_too_late": {
-        "en": "It is too late to correct whether this visit took place: attendance can be "
-              "corrected until the end of {last_day}, the day after the visit.",
-        "cy": "Mae'n rhy hwyr i gywiro a gafodd yr ymweliad hwn ei gynnal: gellir cywiro "
-              "presenoldeb tan ddiwedd {last_day}, y diwrnod ar ôl yr ymweliad.",
+        "en": "It is too late to correct whether this visit took place: it could be corrected "
+              "until the end of {last_day} (the day after the visit, or the day attendance was "
+              "recorded if that was later).",
+        "cy": "Mae'n rhy hwyr i gywiro a gafodd yr ymweliad hwn ei gynnal: gellid ei gywiro tan "
+              "ddiwedd {last_day} (y diwrnod ar ôl yr ymweliad, neu'r diwrnod y cofnodwyd "
+              "presenoldeb os oedd hynny'n hwyrach).",
     },
     "review_visit_ended": {
         "en": "That visit has ended (cancelled or recorded), so there is nothing to keep.",

@@ -1,5 +1,6 @@
 """Recording on the visits list whether each visit's party came ("Arrived" / "Did not come"),
-and correcting that record until the end of the day after the visit."""
+and correcting that record until the end of the day after the visit (or of the day it was
+recorded, if later)."""
 from __future__ import annotations
 
 import csv
@@ -135,6 +136,24 @@ def test_a_correction_after_the_day_after_the_visit_is_refused(app, at_the_sessi
     assert response.status_code == 400
     assert "too late to correct" in text(response) and "Friday 4 December" in text(response)
     assert reread(session, leeds_booking).status == ATTENDED
+
+
+def test_a_late_record_is_offered_a_correction_until_the_end_of_the_day_it_was_recorded(
+        app, clock, leeds_booking):
+    _record(_signed_in_on(app, clock, 2, 10), leeds_booking, ATTENDED)    # on the Saturday
+    assert CORRECT_TO_NO_SHOW in text(_signed_in_on(app, clock, 2, 23).get(LIST))
+    assert CORRECT_TO_NO_SHOW not in text(_signed_in_on(app, clock, 3, 0).get(LIST))
+
+
+def test_a_late_record_is_corrected_the_same_day_and_refused_the_next(app, session, clock,
+                                                                      leeds_booking):
+    staff = _signed_in_on(app, clock, 2, 10)
+    _record(staff, leeds_booking, ATTENDED)
+    assert _correct(staff, leeds_booking, NO_SHOW).status_code == 302
+    response = _correct(_signed_in_on(app, clock, 3, 9), leeds_booking, ATTENDED)
+    assert response.status_code == 400
+    assert "too late to correct" in text(response) and "Saturday 5 December" in text(response)
+    assert reread(session, leeds_booking).status == NO_SHOW
 
 
 def test_correcting_a_visit_not_recorded_is_refused(at_the_session, session, leeds_booking):

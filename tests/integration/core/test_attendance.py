@@ -1,7 +1,7 @@
 """Attendance: staff record that a booked visit's party came or did not, once the session has
 started; a no-show keeps its visiting order used and is not asked for feedback. Staff correct a
-recorded attendance until the end of the day after the visit, and the feedback request follows
-the corrected outcome."""
+recorded attendance until the end of the day after the visit (or, if it was recorded later, the
+end of the day it was recorded), and the feedback request follows the corrected outcome."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -223,6 +223,46 @@ def test_attendance_cannot_be_corrected_after_the_day_after_the_visit(
     assert "until the end of Friday 4 December" in refused.message()
     assert reread(session, booked).status == NO_SHOW
     assert "attendance_corrected" not in audit_actions(session, "booking", booked.id)
+
+
+# Attendance recorded late (here on the Saturday, for the Thursday visit) can still have a
+# mis-click corrected, until the end of the day it was recorded.
+
+SAT_5_DEC = THU_3_DEC + timedelta(days=2)
+
+
+def _recorded_late(uow_factory, clock, booking, outcome):
+    clock.set(_local(SAT_5_DEC, 10))
+    _record(uow_factory, clock, booking, outcome)
+
+
+def test_attendance_recorded_late_can_be_corrected_until_the_end_of_the_day_it_was_recorded(
+        backend, session, uow_factory, clock, booked):
+    _recorded_late(uow_factory, clock, booked, NO_SHOW)
+    clock.set(_local(SAT_5_DEC, 23, 59))
+    assert _correct(uow_factory, clock, booked, ATTENDED).changed
+    assert reread(session, booked).status == ATTENDED
+
+
+def test_attendance_recorded_late_cannot_be_corrected_after_the_day_it_was_recorded(
+        backend, session, uow_factory, clock, booked):
+    _recorded_late(uow_factory, clock, booked, NO_SHOW)
+    clock.set(_local(SAT_5_DEC + timedelta(days=1), 0, 0))
+    refused = refusal(_correct, uow_factory, clock, booked, ATTENDED)
+    assert refused.reason == "attendance_correction_too_late"
+    assert "until the end of Saturday 5 December" in refused.message()
+    assert "tan ddiwedd dydd Sadwrn 5 Rhagfyr" in refused.message("cy")
+    assert reread(session, booked).status == NO_SHOW
+
+
+def test_a_correction_does_not_extend_the_time_to_correct(backend, session, uow_factory, clock,
+                                                          booked):
+    _recorded_late(uow_factory, clock, booked, NO_SHOW)
+    _correct(uow_factory, clock, booked, ATTENDED)
+    clock.set(_local(SAT_5_DEC + timedelta(days=1), 9))
+    assert refusal(_correct, uow_factory, clock, booked, NO_SHOW).reason == \
+        "attendance_correction_too_late"
+    assert reread(session, booked).status == ATTENDED
 
 
 def test_a_correction_is_audited_with_the_staff_member_from_what_to_what(
