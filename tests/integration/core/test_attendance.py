@@ -157,19 +157,13 @@ def _sent(session, message):
     session.commit()
 
 
-def test_a_no_show_is_corrected_to_attended(backend, session, uow_factory, clock, booked):
-    _recorded(session, uow_factory, clock, booked, NO_SHOW)
-    result = _correct(uow_factory, clock, booked, ATTENDED)
-    assert (result.changed, result.status) == (True, ATTENDED)
-    assert reread(session, booked).status == ATTENDED
-
-
-def test_an_attended_visit_is_corrected_to_a_no_show(backend, session, uow_factory, clock,
-                                                     booked):
-    _recorded(session, uow_factory, clock, booked, ATTENDED)
-    result = _correct(uow_factory, clock, booked, NO_SHOW)
-    assert (result.changed, result.status) == (True, NO_SHOW)
-    assert reread(session, booked).status == NO_SHOW
+@pytest.mark.parametrize("recorded, corrected", [(NO_SHOW, ATTENDED), (ATTENDED, NO_SHOW)])
+def test_a_recorded_attendance_is_corrected_either_way(backend, session, uow_factory, clock,
+                                                       booked, recorded, corrected):
+    _recorded(session, uow_factory, clock, booked, recorded)
+    result = _correct(uow_factory, clock, booked, corrected)
+    assert (result.changed, result.status) == (True, corrected)
+    assert reread(session, booked).status == corrected
 
 
 def test_correcting_to_what_is_recorded_changes_nothing(backend, session, uow_factory, clock,
