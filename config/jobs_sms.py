@@ -1,6 +1,6 @@
 """The send jobs, through the sender the settings choose (config.sms_wiring).
 
-`send_batch(message_ids)` sends many texts (core.delivery.deliver_batch): their provider calls
+`send_batch(message_ids)` sends many texts (core.delivery_batch.deliver_batch): their provider calls
 overlap on a small pool of threads, each with its own twilio client, kept from job to job so
 their HTTP connections are reused. A text it cannot settle (a transient failure, an attempt whose
 outcome is unknown) gets a job of its own, and if the batch itself fails or its worker dies,
@@ -18,7 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from rq import Queue, get_current_job
 
-from core.delivery import BatchDelivery, Sender, deliver_batch, deliver_message
+from core.delivery import Sender, deliver_message
+from core.delivery_batch import BatchDelivery, deliver_batch
 
 from . import jobs
 from .queueing import (SEND_RETRY_INTERVALS, enqueue_batch, enqueue_send, job_queue,

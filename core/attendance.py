@@ -12,6 +12,7 @@ from .actor import Actor
 from .audit import record
 from .clock import LONDON, Clock, local_today
 from .delivery import SENDABLE, UNKNOWN_OUTCOME
+from .delivery_rules import FEEDBACK_REQUEST
 from .errors import Refused
 from .find import get_booking
 from .models import ATTENDED, BOOKED, NO_SHOW, AuditEvent, Booking, OutboundMessage
@@ -21,7 +22,6 @@ from .scheduling import FEEDBACK_AFTER, FEEDBACK_UNTIL
 from .uow import UnitOfWork
 
 OUTCOMES = (ATTENDED, NO_SHOW)
-FEEDBACK_REQUEST = "feedback_request"
 # What a correction did to the visitor's feedback request (Attendance.feedback_request).
 WRITTEN, FEEDBACK_WITHDRAWN, ALREADY_SENT = "written", "withdrawn", "already_sent"
 

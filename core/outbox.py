@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from . import catalogue
 from .clock import LONDON, Clock
-from .delivery import validity_seconds
+from .delivery_rules import validity_seconds
 from .models import BOOKED, Booking, OutboundMessage, Visitor
 from .models.messages import PENDING, SCHEDULED, WITHDRAWN
 from .uow import UnitOfWork

@@ -1,4 +1,4 @@
-"""Many texts sent at once (core.delivery.deliver_batch) through the real twilio client on a pool of
+"""Many texts sent at once (core.delivery_batch.deliver_batch) through the real twilio client on a pool of
 threads, against the fake Messages API: each text goes once with its own SID; one failing
 transiently comes back to be sent on its own without touching the others; permanent failures are
 recorded; opted-out numbers, landlines, numbers over their daily cap and reminders for started
@@ -18,8 +18,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from config.sms_wiring import make_sender
-from core import delivery
-from core.delivery import deliver_batch, deliver_message
+from core import delivery_batch
+from core.delivery import deliver_message
+from core.delivery_batch import deliver_batch
 from core.models import OutboundMessage, PhoneOptOut
 from sms.twilio_sender import TwilioSender, make_client
 from tests.support.twilio_requests import ACCOUNT_SID, AUTH_TOKEN
@@ -206,7 +207,7 @@ class SlowFirst:
 
 def test_a_claim_too_old_to_call_the_provider_safely_is_released_unsent(
         session, uow_factory, clock, sender, fake_twilio, monkeypatch):
-    monkeypatch.setattr(delivery, "SEND_START_WITHIN", timedelta(seconds=0.2))
+    monkeypatch.setattr(delivery_batch, "SEND_START_WITHIN", timedelta(seconds=0.2))
     ids = texts(session, clock, 3)
     done = batch(uow_factory, clock, SlowFirst(sender, 0.4), ids, None)   # one after another
     assert done.outcomes[ids[0]].outcome == "sent" and done.retry == ids[1:]
