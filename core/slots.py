@@ -15,13 +15,19 @@ from .window import MAX_ADVANCE_DAYS
 def ensure_visit_slots(session: Session, prison: Prison, clock: Clock,
                        until: date | None = None) -> None:
     """Make sure every session up to `until` (default: the end of the longest window) exists.
-    Concurrent callers may both try: existing rows are left as they are."""
+    Concurrent callers may both try: existing rows are left as they are. Whoever makes them
+    holds the prison's row first, as the daily visits lists do (every prison, by id, then the
+    slots): making the slots first and marking the prison after deadlocks against that."""
     today = local_today(clock)
     until = until or today + timedelta(days=MAX_ADVANCE_DAYS)
     if prison.slots_generated_until and prison.slots_generated_until >= until:
         return
-    start = max(today, (prison.slots_generated_until or today - timedelta(days=1))
-                + timedelta(days=1))
+    made_until = session.execute(select(Prison.slots_generated_until)
+                                 .where(Prison.id == prison.id).with_for_update()).scalar()
+    if made_until and made_until >= until:
+        prison.slots_generated_until = made_until      # made meanwhile by another caller
+        return
+    start = max(today, (made_until or today - timedelta(days=1)) + timedelta(days=1))
     rows = list(_slot_rows(session, prison, start, until))
     if rows:
         session.execute(_insert_ignoring_duplicates(session, rows))
