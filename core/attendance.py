@@ -17,8 +17,8 @@ from .errors import Refused
 from .find import get_booking
 from .models import ATTENDED, BOOKED, NO_SHOW, AuditEvent, Booking, OutboundMessage
 from .models.messages import WITHDRAWN
-from .outbox import text_about_booking, withdraw_scheduled_texts
-from .scheduling import FEEDBACK_AFTER, FEEDBACK_UNTIL
+from .outbox import withdraw_scheduled_texts
+from .scheduling import feedback_window, write_feedback_request
 from .uow import UnitOfWork
 
 OUTCOMES = (ATTENDED, NO_SHOW)
@@ -189,14 +189,15 @@ def _request_feedback_if_due(uow: UnitOfWork, clock: Clock, booking: Booking) ->
     attended, if it is due now (not yet due, the scheduler writes it as usual) and no earlier one
     stands (sent, sending or skipped). One withdrawn by an earlier no-show holds the usual dedupe
     key, so the new one takes the next suffix."""
-    now, session = clock.now(), uow.session
-    if not now - FEEDBACK_UNTIL < booking.slot.ends_at <= now - FEEDBACK_AFTER:
+    session = uow.session
+    ended_after, ended_by = feedback_window(clock.now())
+    if not ended_after < booking.slot.ends_at <= ended_by:
         return False
     if _feedback_requests(session, booking.id, OutboundMessage.status != WITHDRAWN):
         return False
     withdrawn = _feedback_requests(session, booking.id, OutboundMessage.status == WITHDRAWN)
-    return text_about_booking(uow, clock, booking, FEEDBACK_REQUEST, "sms_feedback_request",
-                              suffix=f"-{withdrawn + 1}" if withdrawn else "") is not None
+    return write_feedback_request(uow, clock, booking,
+                                  suffix=f"-{withdrawn + 1}" if withdrawn else "") is not None
 
 
 def _feedback_requests(session, booking_id: int, condition) -> int:

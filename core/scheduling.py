@@ -13,9 +13,10 @@ from . import catalogue
 from .actor import Actor
 from .audit import record
 from .clock import Clock, at_local, local_today
+from .delivery_rules import ASKED_FOR_FEEDBACK, FEEDBACK_REQUEST
 from .entitlement import visiting_order_allowance
 from .errors import Refused
-from .models import (ATTENDED, BOOKED, REQUESTED, AuditEvent, Booking, Prison, Prisoner,
+from .models import (REQUESTED, AuditEvent, Booking, OutboundMessage, Prison, Prisoner,
                      VisitSlot)
 from .outbox import text_about_booking
 from .requests import reject_request
@@ -31,17 +32,27 @@ REVIEW_CUT_OFF = time(12, 0)            # the day before the visit, as for booki
 
 def request_feedback(uow: UnitOfWork, clock: Clock) -> int:
     """One text per visit that has ended, asking for a 1-5 rating. Returns texts written."""
-    now = clock.now()
+    ended_after, ended_by = feedback_window(clock.now())
     # A visit recorded as a no-show (core.attendance) is not asked: the party never came.
     bookings = uow.session.scalars(
         select(Booking).join(VisitSlot, VisitSlot.id == Booking.slot_id)
-        .where(Booking.status.in_((BOOKED, ATTENDED)),
-               VisitSlot.ends_at <= now - FEEDBACK_AFTER,
-               VisitSlot.ends_at > now - FEEDBACK_UNTIL)).all()
-    written = sum(1 for booking in bookings if text_about_booking(
-        uow, clock, booking, "feedback_request", "sms_feedback_request"))
+        .where(Booking.status.in_(ASKED_FOR_FEEDBACK),
+               VisitSlot.ends_at <= ended_by, VisitSlot.ends_at > ended_after)).all()
+    written = sum(1 for booking in bookings if write_feedback_request(uow, clock, booking))
     uow.commit()
     return written
+
+
+def feedback_window(now: datetime) -> tuple[datetime, datetime]:
+    """Visits that ended after the first and by the second are asked about now."""
+    return now - FEEDBACK_UNTIL, now - FEEDBACK_AFTER
+
+
+def write_feedback_request(uow: UnitOfWork, clock: Clock, booking: Booking, *,
+                           suffix: str = "") -> OutboundMessage | None:
+    """The text asking this visit's lead visitor for a rating (once per suffix: dedupe key)."""
+    return text_about_booking(uow, clock, booking, FEEDBACK_REQUEST, "sms_feedback_request",
+                              suffix=suffix)
 
 
 def renew_visiting_orders(uow: UnitOfWork, clock: Clock) -> int:
