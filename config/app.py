@@ -5,6 +5,7 @@ from flask import Flask, redirect, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .container import Container, build
+from .health import register_health
 from .settings import Settings, from_environment
 
 EXTENSION = "visitline"
@@ -21,9 +22,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         # X-Forwarded-For entries our own proxies added, and no further back.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
 
-    @app.get("/healthz")
-    def healthz():
-        return {"status": "ok"}
+    register_health(app, container)
 
     @app.get("/")
     def home():
