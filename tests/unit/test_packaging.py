@@ -21,12 +21,13 @@ def test_every_migration_file_is_shipped_as_package_data_of_config():
     assert [f for f in files if not any(f.match(g) for g in globs)] == []
 
 
-def _pins() -> dict[str, str]:
+
+def _pins(lock: str) -> dict[str, str]:
     pins = {}
-    for line in (ROOT / "requirements.lock").read_text().splitlines():
+    for line in (ROOT / lock).read_text().splitlines():
         if line and not line.startswith((" ", "#")):
-            name, version = line.split("==")
-            pins[_canonical(name)] = version.strip()
+            name, version = line.split(" ")[0].split("==")
+            pins[_canonical(name)] = version
     return pins
 
 
@@ -34,12 +35,23 @@ def _canonical(name: str) -> str:
     return name.strip().lower().replace("_", "-").replace(".", "-")
 
 
-def test_every_dependency_is_pinned_in_the_lock_file():
-    """A deploy installs what the tests ran (pip install -c requirements.lock), not whatever is
-    newest that day: every direct dependency, test tools included, has a pin."""
+def _names(specs: list[str]) -> set[str]:
+    return {_canonical(re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0]) for spec in specs}
+
+
+def test_every_dependency_is_pinned_in_the_lock_files():
+    """A deploy installs what the tests ran (pip install --require-hashes -r requirements.lock),
+    not whatever is newest that day: every direct dependency has a pin, test tools in the
+    test lock."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = list(project["dependencies"])
-    for extra in project["optional-dependencies"].values():
-        wanted += extra
-    names = {_canonical(re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0]) for spec in wanted}
-    assert names and sorted(names - set(_pins())) == []
+    runtime = _names(project["dependencies"])
+    everything = runtime | _names([s for extra in project["optional-dependencies"].values()
+                                   for s in extra])
+    assert runtime and sorted(runtime - set(_pins("requirements.lock"))) == []
+    assert sorted(everything - set(_pins("requirements-test.lock"))) == []
+
+
+def test_the_tests_run_the_versions_a_deploy_installs():
+    deployed, tested = _pins("requirements.lock"), _pins("requirements-test.lock")
+    differ = {name: (v, tested.get(name)) for name, v in deployed.items() if tested.get(name) != v}
+    assert deployed and differ == {}
