@@ -38,8 +38,8 @@ def _safe_url(url: str) -> str:
 
 def _register_commands() -> None:
     # Each area's commands live in their own module beside this one.
-    from . import cli_data, cli_serve, cli_worker, cli_phone, cli_staff
-    for module in (cli_data, cli_serve, cli_worker, cli_phone, cli_staff):
+    from . import cli_data, cli_serve, cli_worker, cli_phone, cli_staff, cli_twilio
+    for module in (cli_data, cli_serve, cli_worker, cli_phone, cli_staff, cli_twilio):
         module.register(main)
 
 
