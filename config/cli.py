@@ -5,6 +5,7 @@ import sys
 
 import click
 
+from .logs import configure_for
 from .settings import SettingError, from_environment
 
 
@@ -16,6 +17,8 @@ def main(ctx: click.Context) -> None:
     except SettingError as error:
         click.echo(f"visitline cannot start: {error}", err=True)
         sys.exit(2)
+    # Every command (the worker included) logs as the web process does.
+    configure_for(ctx.obj.environment, log_format=ctx.obj.log_format)
 
 
 @main.group(help="Database schema.")

@@ -1,7 +1,6 @@
 """`visitline worker`: the RQ worker with its scheduler and the periodic loop (Procfile `worker`)."""
 from __future__ import annotations
 
-import logging
 import sys
 
 import click
@@ -31,6 +30,5 @@ def worker(settings, burst: bool, fork: bool, every: int, maintenance_interval: 
         sys.exit(2)
     from .container import build
     from .worker import run_worker
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     run_worker(build(settings), burst=burst, fork=fork, every=every,
                maintenance_interval=maintenance_interval, heartbeat_margin=heartbeat_margin)

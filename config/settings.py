@@ -37,6 +37,7 @@ class Settings:
     retention_days: int = 365 * 7
     sms_daily_cap_per_number: int = 10
     trusted_proxies: int = 0                  # proxies in front that add X-Forwarded-For
+    log_format: str = ""                      # json | console; unset: console in development
     extra: dict = field(default_factory=dict)
 
     @property
@@ -77,6 +78,7 @@ def from_environment(env: dict | None = None, instance: Path | None = None) -> S
         retention_days=_int(env, "RETENTION_DAYS", 365 * 7, minimum=30),
         sms_daily_cap_per_number=_int(env, "SMS_DAILY_CAP_PER_NUMBER", 10, minimum=1),
         trusted_proxies=_int(env, "TRUSTED_PROXIES", 0, minimum=0),
+        log_format=_choice(env, "LOG_FORMAT", "", ("", "json", "console")),
     )
     if not settings.validate_twilio_signature and environment == "production":
         raise SettingError("VALIDATE_TWILIO_SIGNATURE",

@@ -58,6 +58,8 @@ def inbound():
     except SQLAlchemyError:
         log.exception("could not store inbound text %s", message_sid)
         return Response("try again\n", status=503, mimetype="text/plain")
+    # The number is masked by the process's log handler (config.logs), never the body.
+    log.info("text received from %s", sender)
     if stored is None:
         return _twiml(_earlier(container, message_sid).reply)
     handled = answer(container.uow, container.clock, sender=sender, body=body,
