@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .container import Container, build
 from .health import register_health
 from .logs import bound, new_request_id
+from .metrics import register_metrics
 from .settings import Settings, from_environment
 
 EXTENSION = "visitline"
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
 
     register_health(app, container)
+    register_metrics(app, container)
     _story_ids(app)
 
     @app.get("/")

@@ -29,6 +29,9 @@ def worker(settings, burst: bool, fork: bool, every: int, maintenance_interval: 
                    "jobs in-process.", err=True)
         sys.exit(2)
     from .container import build
+    from .error_reports import init_error_reporting
     from .worker import run_worker
+    init_error_reporting(settings.sentry_dsn, environment=settings.environment,
+                         component="worker")
     run_worker(build(settings), burst=burst, fork=fork, every=every,
                maintenance_interval=maintenance_interval, heartbeat_margin=heartbeat_margin)

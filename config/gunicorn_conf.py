@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 
 from gunicorn.glogging import Logger
 
@@ -33,3 +35,19 @@ class LineLogger(Logger):
 
 logger_class = LineLogger
 accesslog = "-"
+
+# Each worker counts its own requests in files here; /metrics sums them (config.metrics). Set
+# before any worker imports prometheus_client, and emptied at each start.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR",
+                      os.path.join(tempfile.gettempdir(), f"visitline-metrics-{os.getpid()}"))
+
+
+def on_starting(server) -> None:
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory, exist_ok=True)
+
+
+def child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+    multiprocess.mark_process_dead(worker.pid)

@@ -26,6 +26,16 @@ _PHONE = re.compile(r"(?<![\w+])(\+|00)?(\d[ \-]?){9,13}\d(?!\w)")
 CONSOLE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s%(ids)s"
 
 
+# SQLAlchemy's error messages quote the statement's values (a number, a text's body): dropped
+# whole, as the engines' hide_parameters does, in case an error comes from elsewhere.
+_SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n|$)", re.DOTALL)
+
+
+def redact(text: str) -> str:
+    """What may be written of a message: no statement's values, no whole phone number."""
+    return mask_numbers(_SQL_PARAMETERS.sub("[parameters hidden]", text))
+
+
 def mask_numbers(text: str) -> str:
     """'+447400300146' -> '+44*******146': enough to tell texts apart, not enough to call."""
     def hide(match: re.Match) -> str:
@@ -68,11 +78,11 @@ class StoryIds(logging.Filter):
         for key, value in ids.items():
             if not hasattr(record, key):
                 setattr(record, key, value)
-        record.msg = mask_numbers(record.getMessage())
+        record.msg = redact(record.getMessage())
         record.args = None
         for key, value in list(vars(record).items()):
             if isinstance(value, str) and key not in ("msg", "name", "pathname", "filename"):
-                setattr(record, key, mask_numbers(value))
+                setattr(record, key, redact(value))
         return True
 
 
@@ -87,7 +97,7 @@ def _current_job_id() -> str | None:
 
 class MaskedJsonFormatter(JsonFormatter):
     def formatException(self, ei) -> str:  # noqa: N802 - logging's name
-        return mask_numbers(super().formatException(ei))
+        return redact(super().formatException(ei))
 
 
 def json_formatter() -> logging.Formatter:
@@ -100,7 +110,7 @@ def json_formatter() -> logging.Formatter:
 class MaskedConsoleFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         record.ids = "".join(f" {k}={getattr(record, k)}" for k in IDS if hasattr(record, k))
-        return mask_numbers(super().format(record))
+        return redact(super().format(record))
 
 
 class _StandardError(logging.StreamHandler):

@@ -38,6 +38,8 @@ class Settings:
     sms_daily_cap_per_number: int = 10
     trusted_proxies: int = 0                  # proxies in front that add X-Forwarded-For
     log_format: str = ""                      # json | console; unset: console in development
+    metrics_token: str = ""                   # /metrics answers only with this bearer token
+    sentry_dsn: str = ""                      # unhandled exceptions reported there
     extra: dict = field(default_factory=dict)
 
     @property
@@ -79,6 +81,8 @@ def from_environment(env: dict | None = None, instance: Path | None = None) -> S
         sms_daily_cap_per_number=_int(env, "SMS_DAILY_CAP_PER_NUMBER", 10, minimum=1),
         trusted_proxies=_int(env, "TRUSTED_PROXIES", 0, minimum=0),
         log_format=_choice(env, "LOG_FORMAT", "", ("", "json", "console")),
+        metrics_token=env.get("METRICS_TOKEN", ""),
+        sentry_dsn=env.get("SENTRY_DSN", ""),
     )
     if not settings.validate_twilio_signature and environment == "production":
         raise SettingError("VALIDATE_TWILIO_SIGNATURE",

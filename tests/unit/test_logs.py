@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from config.logs import bound, configure_logging, mask_numbers
+from config.logs import bound, configure_logging, mask_numbers, redact
 
 
 @pytest.mark.parametrize("written, logged", [
@@ -53,3 +53,13 @@ def test_an_exception_in_a_log_line_has_its_numbers_masked(lines):
         logging.getLogger("visitline.test").exception("insert failed")
     (line,) = lines()
     assert "+447400300146" not in json.dumps(line) and "+44*******146" in line["exc_info"]
+
+
+def test_a_statements_values_are_dropped_from_a_database_error():
+    error = ("(sqlite3.OperationalError) no such table: inbound_message\n[SQL: INSERT INTO "
+             "inbound_message (from_phone, body) VALUES (?, ?)]\n[parameters: ('+447400300146', "
+             "'CANCEL 123 [x]')]\n(Background on this error at: https://sqlalche.me/e/20/e3q8)")
+    assert redact(error) == (
+        "(sqlite3.OperationalError) no such table: inbound_message\n[SQL: INSERT INTO "
+        "inbound_message (from_phone, body) VALUES (?, ?)]\n[parameters hidden]\n"
+        "(Background on this error at: https://sqlalche.me/e/20/e3q8)")
