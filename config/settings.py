@@ -25,6 +25,7 @@ class Settings:
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""
     twilio_phone_number: str = ""
+    twilio_auth_token_previous: str = ""      # still accepted on webhooks while rotating
     twilio_api_base_url: str = ""             # tests point the real client at a local fake
     twilio_default_keywords: bool = True      # Twilio answers STOP/HELP/START itself
     public_base_url: str = ""                 # the URL Twilio signs, behind a TLS proxy
@@ -68,6 +69,7 @@ def from_environment(env: dict | None = None, instance: Path | None = None) -> S
         twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
         twilio_auth_token=_twilio_auth_token(env, environment),
         twilio_phone_number=env.get("TWILIO_PHONE_NUMBER", ""),
+        twilio_auth_token_previous=env.get("TWILIO_AUTH_TOKEN_PREVIOUS", ""),
         twilio_api_base_url=env.get("TWILIO_API_BASE_URL", ""),
         twilio_default_keywords=_bool(env, "TWILIO_DEFAULT_KEYWORDS", True),
         public_base_url=env.get("PUBLIC_BASE_URL", "").rstrip("/"),

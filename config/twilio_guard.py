@@ -29,7 +29,10 @@ def guard(blueprint: Blueprint, settings: Settings) -> None:
     """Check the signature of every request to the blueprint before its view runs."""
     if not settings.validate_twilio_signature:
         return
-    validator = RequestValidator(settings.twilio_auth_token)
+    # While the auth token is rotated, Twilio may sign with either: the old one is accepted
+    # until TWILIO_AUTH_TOKEN_PREVIOUS is unset (docs/deploy.md).
+    validators = [RequestValidator(token) for token in
+                  (settings.twilio_auth_token, settings.twilio_auth_token_previous) if token]
 
     @blueprint.before_request
     def _require_signature():
@@ -37,7 +40,8 @@ def guard(blueprint: Blueprint, settings: Settings) -> None:
         if not signature or not settings.twilio_auth_token:
             abort(403)
         params = request.form if request.method == "POST" else {}
-        if not validator.validate(signed_url(settings), params, signature):
+        url = signed_url(settings)
+        if not any(v.validate(url, params, signature) for v in validators):
             abort(403)
 
 

@@ -40,3 +40,18 @@ def test_a_field_changed_after_signing_gets_403(guarded_client):
     response = guarded_client.post("/probe/hook", data={"Digits": "2"},
                                    headers={"X-Twilio-Signature": signature})
     assert response.status_code == 403
+
+
+def test_while_the_token_is_rotated_both_old_and_new_signatures_are_accepted(container):
+    import dataclasses
+    container.settings = dataclasses.replace(container.settings, twilio_auth_token="new-token-1",
+                                             twilio_auth_token_previous="old-token-0")
+    blueprint = Blueprint("probe", __name__)
+    blueprint.add_url_rule("/probe/hook", "hook", lambda: "ok", methods=["POST"])
+    guard(blueprint, container.settings)
+    app = create_app(container=container)
+    app.register_blueprint(blueprint)
+    client = app.test_client()
+    for token, status in (("new-token-1", 200), ("old-token-0", 200), ("other-token", 403)):
+        response = signed_post(client, "/probe/hook", {"CallSid": "CA1"}, auth_token=token)
+        assert response.status_code == status, token
