@@ -7,6 +7,9 @@ from . import loading_fields as f
 from .loading_fields import Field, Problems
 from .models.people import INCENTIVE_LEVELS
 
+# Said with every booking and written in every confirmation, whose length budget it is part of.
+ID_WORDING_LIMIT = 100
+
 PRISON_FIELDS = {
     "code": Field(f.prison_code, required=True),
     "name": Field(f.text(120, empty=False), required=True),
@@ -26,7 +29,8 @@ PRISON_FIELDS = {
     "vo_allowance_enhanced": Field(f.visiting_orders),
     "hold_minutes": Field(f.whole(1, 60)),
     "reminder_offsets_hours": Field(f.hours_list),
-    "id_requirements": Field(f.text(240)),
+    "id_requirements": Field(f.text(ID_WORDING_LIMIT)),
+    "id_requirements_cy": Field(f.text(ID_WORDING_LIMIT)),
 }
 
 TEMPLATE_FIELDS = {

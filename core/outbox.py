@@ -15,6 +15,8 @@ from .clock import LONDON, Clock
 from .delivery_rules import validity_seconds
 from .models import BOOKED, Booking, OutboundMessage, Visitor
 from .models.messages import PENDING, SCHEDULED, WITHDRAWN
+from .reference import written
+from .sms_form import for_sms
 from .uow import UnitOfWork
 
 # A text sent again gets this key and its original's id, whether staff send it
@@ -39,7 +41,7 @@ def queue_text(uow: UnitOfWork, clock: Clock, *, key: str, kind: str, visitor: V
     message = OutboundMessage(
         dedupe_key=key, kind=kind, to_phone=visitor.phone, visitor_id=visitor.id,
         booking_id=booking_id, language=visitor.language,
-        body=catalogue.render(code, visitor.language, **params),
+        body=for_sms(catalogue.render(code, visitor.language, **params), visitor.language),
         status=PENDING if due else SCHEDULED, send_after=send_after or now, created_at=now)
     session.add(message)
     session.flush()
@@ -51,9 +53,9 @@ def queue_text(uow: UnitOfWork, clock: Clock, *, key: str, kind: str, visitor: V
 def booking_params(booking: Booking, language: str) -> dict:
     slot = booking.slot
     return dict(prison=slot.prison.name, day=catalogue.day_text(slot.date, language),
-                time=catalogue.time_text(slot.starts_at), reference=booking.reference,
+                time=catalogue.time_text(slot.starts_at), reference=written(booking.reference),
                 prisoner=booking.prisoner.name, visitors=names(booking.visitors, language),
-                id_requirements=slot.prison.id_requirements)
+                id_requirements=slot.prison.id_wording(language))
 
 
 def text_about_booking(uow: UnitOfWork, clock: Clock, booking: Booking, kind: str, code: str,

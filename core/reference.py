@@ -46,3 +46,9 @@ def normalise(text: str) -> str | None:
 def spoken_groups(reference: str) -> list[str]:
     """A reference split for reading back: 3 groups of 3 digits."""
     return [reference[i:i + 3] for i in range(0, LENGTH, 3)]
+
+
+def written(reference: str) -> str:
+    """"417209335" as a visitor reads it in every text and page: "417 209 335" (and keys it
+    back with or without the spaces)."""
+    return " ".join(reference[i:i + 3] for i in range(0, len(reference), 3))

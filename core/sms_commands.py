@@ -29,6 +29,8 @@ from .models import Booking, Feedback, OutboundMessage, Visitor
 from .models.messages import DELIVERED, SENT
 from .optouts import record_opt_in, record_opt_out
 from .phones import to_e164
+from .reference import written
+from .sms_form import for_sms, segments
 from .uow import UnitOfWork
 from .waiting_list import accept_offer, decline_offer
 
@@ -47,10 +49,10 @@ class Sender:
     provider_keywords: bool
 
     def say(self, code: str, **params) -> str:
-        return catalogue.render(code, self.language, **params)
+        return for_sms(catalogue.render(code, self.language, **params), self.language)
 
     def refusal(self, refused: Refused) -> str:
-        return refused.message(self.language)
+        return for_sms(refused.message(self.language), self.language)
 
     @property
     def visitor_ids(self) -> set[int]:
@@ -123,11 +125,11 @@ def cancel(sender: Sender, command: Command) -> Handled:
         return Handled(f"cancel_{refused.reason}", sender.refusal(refused))
     if not done.changed:
         return Handled("cancel_already", sender.say("reply_already_ended",
-                                                    reference=done.reference))
+                                                    reference=written(done.reference)))
     if booking.lead_visitor.phone == sender.phone:
         return Handled(f"cancel_{done.status}")      # the outbox text confirms it
     code = "reply_withdrawn" if done.status == "withdrawn" else "reply_cancelled"
-    return Handled(f"cancel_{done.status}", sender.say(code, reference=done.reference))
+    return Handled(f"cancel_{done.status}", sender.say(code, reference=written(done.reference)))
 
 
 def book(sender: Sender, command: Command) -> Handled:
@@ -157,9 +159,20 @@ def visits(sender: Sender, command: Command) -> Handled:
         return Handled("visits_none", sender.say("reply_no_visits"))
     ordered = sorted(found.values(), key=lambda b: b.slot.starts_at)
     items = [_visit_item(sender, b) for b in ordered[:VISITS_LISTED]]
-    if len(ordered) > VISITS_LISTED:
-        items.append(sender.say("reply_visits_more", count=len(ordered) - VISITS_LISTED))
-    return Handled("visits", sender.say("reply_visits", visits="; ".join(items)))
+    return Handled("visits", visits_text(sender.say, items, len(ordered)))
+
+
+def visits_text(say, items: list[str], total: int) -> str:
+    """The soonest visits that fit one text (at least one), and how many more there are."""
+    def listing(shown: int) -> str:
+        parts = items[:shown]
+        if total > shown:
+            parts = [*parts, say("reply_visits_more", count=total - shown)]
+        return say("reply_visits", visits="; ".join(parts))
+    shown = len(items)
+    while shown > 1 and segments(listing(shown)) > 1:
+        shown -= 1
+    return listing(shown)
 
 
 def _visit_item(sender: Sender, booking: Booking) -> str:
@@ -167,7 +180,7 @@ def _visit_item(sender: Sender, booking: Booking) -> str:
     slot = booking.slot
     return sender.say(code, day=catalogue.day_text(slot.date, sender.language),
                       time=catalogue.time_text(slot.starts_at), prison=slot.prison.name,
-                      reference=booking.reference)
+                      reference=written(booking.reference))
 
 
 def text(sender: Sender, command: Command) -> Handled:

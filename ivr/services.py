@@ -212,7 +212,7 @@ class Services:
             booking = confirm_booking(uow, self.clock, hold_id=hold_id,
                                       actor=Actor.visitor(visitor_id, PHONE))
             return Confirmed(booking.reference, booking.status == REQUESTED,
-                             booking.slot.prison.id_requirements,
+                             booking.slot.prison.id_wording(booking.lead_visitor.language),
                              can_be_texted(uow.session, booking.lead_visitor.phone))
 
     def upcoming(self, visitor_id: int) -> list[Visit]:

@@ -5,13 +5,12 @@ answer it itself (DESIGN.md). Welsh texts are UCS-2 (70 characters a segment): k
 
 OFFERS: dict[str, dict[str, str]] = {
     "sms_waiting_joined": {
-        "en": ("You are on the waiting list for {prison}, {day} {time}. If a place comes up we "
-               "will text you and hold it for {minutes} minutes."),
+        "en": ("On the waiting list: {prison}, {day} {time}. If a place comes up we will text "
+               "you."),
         "cy": "Rydych ar y rhestr aros: {prison}, {day} {time}. Os daw lle, cewch neges.",
     },
     "sms_offer": {
-        "en": ("A visit place is free: {prison}, {day} {time}. It is held for you until {until}. "
-               "Reply BOOK to take it or NO to pass it on."),
+        "en": "Place free: {prison}, {day} {time}. Held till {until}. Reply BOOK or NO",
         "cy": "Lle ar gael: {prison}, {day} {time}. Ar gadw tan {until}. Atebwch BOOK neu NO.",
     },
     "offer_declined": {
@@ -19,9 +18,8 @@ OFFERS: dict[str, dict[str, str]] = {
         "cy": "Diolch. Mae'r lle wedi'i roi i'r person nesaf sy'n aros.",
     },
     "sms_feedback_request": {
-        "en": ("How was booking your visit to {prison} on {day}? Reply with a number from "
-               "1 (poor) to 5 (very good)."),
-        "cy": "Sut oedd trefnu'ch ymweliad â {prison}? Atebwch gyda rhif 1 (gwael) i 5 (da iawn).",
+        "en": "How was booking your visit to {prison}? Reply 1 (poor) to 5 (very good).",
+        "cy": "Sut oedd trefnu'ch ymweliad i {prison}? Atebwch gyda rhif 1 (gwael) i 5 (da iawn).",
     },
     "request_not_reviewed": {
         "en": "staff could not review it before the booking deadline",

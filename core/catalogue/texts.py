@@ -2,50 +2,47 @@
 segment, 67 when split), so Welsh texts are kept short."""
 
 TEXTS: dict[str, dict[str, str]] = {
+    # No one's name is in a text (a shared phone reads them too), and a Welsh text keeps to
+    # letters GSM-7 has, so that it is not sent as UCS-2 at less than half the length.
     "sms_confirmation": {
-        "en": ("Visit booked: {prison}, {day} {time}. Ref {reference}. Visiting {prisoner}: "
-               "{visitors}. Bring {id_requirements}. Arrive 45 mins early. "
-               "To cancel, reply CANCEL {reference}"),
-        "cy": ("Ymweliad: {prison}, {day} {time}. Cyf {reference}. Gweld {prisoner}: {visitors}. "
-               "Dewch â {id_requirements}. Dewch 45 munud yn gynnar. "
-               "I ganslo: CANCEL {reference}"),
+        "en": ("Visit booked: {prison}, {day} {time}. Ref {reference}. Bring {id_requirements}. "
+               "Arrive 45 mins early. To cancel, reply CANCEL {reference}"),
+        "cy": ("Ymweliad wedi'i drefnu: {prison}, {day} {time}. Cyf {reference}. Dewch gyda "
+               "{id_requirements}. Dewch 45 munud yn gynnar. I ganslo, atebwch CANSLO {reference}"),
     },
     "sms_request_received": {
-        "en": ("Visit request, not booked yet: {prison}, {day} {time}. Ref {reference}. "
-               "Staff will text you their decision. To withdraw, reply CANCEL {reference}"),
-        "cy": ("Cais, heb ei drefnu eto: {prison}, {day} {time}. Cyf {reference}. "
-               "Cewch neges gan y staff. I dynnu'n ôl: CANCEL {reference}"),
+        "en": ("Not booked yet: {prison}, {day} {time}. Staff will decide. To withdraw, reply "
+               "CANCEL {reference}"),
+        "cy": ("Cais, heb ei drefnu eto: {prison}, {day} {time}. Cyf {reference}. Cewch neges "
+               "gan y staff. I dynnu'r cais, atebwch CANSLO {reference}"),
     },
     "sms_request_approved": {
-        "en": ("Visit request approved and booked: {prison}, {day} {time}. Ref {reference}. "
-               "Bring {id_requirements}. Arrive 45 mins early. To cancel, reply CANCEL {reference}"),
-        "cy": ("Cais wedi'i gymeradwyo: {prison}, {day} {time}. Cyf {reference}. "
-               "Dewch â {id_requirements}. Dewch 45 munud yn gynnar. "
-               "I ganslo: CANCEL {reference}"),
+        "en": ("Request approved, visit booked: {prison}, {day} {time}. Ref {reference}. Bring "
+               "{id_requirements}. Arrive 45 mins early. To cancel, reply CANCEL {reference}"),
+        "cy": ("Cais wedi'i gymeradwyo: {prison}, {day} {time}. Cyf {reference}. Dewch gyda "
+               "{id_requirements}. Dewch 45 munud yn gynnar. I ganslo, atebwch CANSLO {reference}"),
     },
     "sms_request_rejected": {
-        "en": "Visit request not approved: {prison}, {day} {time}. Ref {reference}. Reason: {reason}",
-        "cy": "Cais heb ei gymeradwyo: {prison}, {day} {time}. Cyf {reference}. Rheswm: {reason}",
+        "en": "Your request for {day} (ref {reference}) was not approved: {reason}",
+        "cy": "Ni chymeradwywyd eich cais am {day} (cyf {reference}): {reason}",
     },
     "sms_cancellation": {
-        "en": "Visit cancelled: {prison}, {day} {time}. Ref {reference}. The place has been released.",
+        "en": "Visit cancelled: {prison}, {day} {time}. Ref {reference}. The place is released.",
         "cy": ("Ymweliad wedi'i ganslo: {prison}, {day} {time}. Cyf {reference}. "
                "Mae'r lle wedi'i ryddhau."),
     },
     "sms_reminder": {
-        "en": ("Reminder: visit at {prison}, {day} {time}. Ref {reference}. {visitors}. "
-               "Bring {id_requirements}. Arrive 45 mins early. To cancel, reply CANCEL {reference}"),
-        "cy": ("Nodyn: ymweliad {prison}, {day} {time}. Cyf {reference}. {visitors}. "
-               "Dewch â {id_requirements}. Dewch 45 munud yn gynnar. "
-               "I ganslo: CANCEL {reference}"),
+        "en": ("Reminder: visit at {prison}, {day} {time}. Ref {reference}. Bring "
+               "{id_requirements}. Arrive 45 mins early. To cancel, reply CANCEL {reference}"),
+        "cy": ("Nodyn: ymweliad {prison}, {day} {time}. Cyf {reference}. Dewch gyda "
+               "{id_requirements}. Dewch 45 munud yn gynnar. I ganslo, atebwch CANSLO {reference}"),
     },
     # The answer to a text the line could not answer at once, already in the visitor's language.
     "sms_late_reply": {"en": "{reply}", "cy": "{reply}"},
     "sms_needs_review": {
-        "en": ("Your visit to {prison} on {day} {time} (ref {reference}) must be checked by staff "
-               "because the prisoner has moved. Staff will contact you."),
-        "cy": ("Rhaid i staff wirio'ch ymweliad â {prison} {day} {time} (cyf {reference}): mae'r "
-               "carcharor wedi symud. Cewch alwad gan y staff."),
+        "en": "Staff must check your visit to {prison}, {day} (ref {reference}). They will call you.",
+        "cy": ("Rhaid i staff wirio'ch ymweliad: {prison}, {day} (cyf {reference}). Cewch alwad "
+               "gan y staff."),
     },
     "notice_visit_cancelled": {
         "en": "Your visit on {day} at {time} with {visitors} has been cancelled ({why}).",

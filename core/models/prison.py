@@ -46,6 +46,8 @@ class Prison(Base):
     reminder_offsets_hours: Mapped[str] = mapped_column(String(40), default="168,48")
     id_requirements: Mapped[str] = mapped_column(
         String(240), default="photo ID for every adult (passport or driving licence)")
+    # The same in Welsh, for Welsh texts and calls; "" where the prison has none (English then).
+    id_requirements_cy: Mapped[str] = mapped_column(String(240), default="", server_default="")
     # Visit slots exist as rows up to this date; availability tops them up when the window moves on.
     slots_generated_until: Mapped[date | None] = mapped_column(Date, nullable=True)
 
@@ -56,6 +58,11 @@ class Prison(Base):
         CheckConstraint("vo_allowance_basic >= 2 AND vo_allowance_standard >= 2 "
                         "AND vo_allowance_enhanced >= 2", name="vo_allowance_statutory_minimum"),
     )
+
+    def id_wording(self, language: str) -> str:
+        """What visitors must bring, in their language where the prison has said it in it."""
+        return (self.id_requirements_cy if language == "cy" and self.id_requirements_cy
+                else self.id_requirements)
 
     def reminder_offsets(self) -> list[int]:
         return sorted({int(h) for h in self.reminder_offsets_hours.split(",") if h.strip()},

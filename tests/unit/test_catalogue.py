@@ -134,8 +134,8 @@ def test_a_welsh_text_says_everything_the_english_one_says(code):
 
 
 @pytest.mark.parametrize("language, expected", [
-    ("en", "Reason: the prisoner has been released"),
-    ("cy", "Rheswm: mae'r carcharor wedi'i ryddhau"),
+    ("en", "was not approved: the prisoner has been released"),
+    ("cy", "(cyf 417209335): mae'r carcharor wedi'i ryddhau"),
 ])
 def test_a_reason_given_as_a_phrase_is_said_in_the_visitors_language(language, expected):
     body = catalogue.render("sms_request_rejected", language, prison="HMP Leeds",

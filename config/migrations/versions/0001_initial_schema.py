@@ -95,6 +95,7 @@ def upgrade() -> None:
     sa.Column('hold_minutes', sa.Integer(), nullable=False),
     sa.Column('reminder_offsets_hours', sa.String(length=40), nullable=False),
     sa.Column('id_requirements', sa.String(length=240), nullable=False),
+    sa.Column('id_requirements_cy', sa.String(length=240), server_default='', nullable=False),
     sa.Column('slots_generated_until', sa.Date(), nullable=True),
     sa.CheckConstraint('max_advance_days <= 28', name=op.f('ck_prison_max_advance_28')),
     sa.CheckConstraint('vo_allowance_basic >= 2 AND vo_allowance_standard >= 2 AND vo_allowance_enhanced >= 2', name=op.f('ck_prison_vo_allowance_statutory_minimum')),

@@ -46,7 +46,7 @@ def test_a_released_prisoners_pending_requests_are_rejected(backend, session, uo
     assert (request.status, request.decision_reason) == \
         (REJECTED, "the prisoner has been released")
     [text] = messages(session, booking_id=request.id, kind="request_rejected")
-    assert text.body.endswith("Reason: the prisoner has been released")
+    assert text.body.endswith("was not approved: the prisoner has been released")
     assert reread(session, request.slot).open_taken == 0
 
 
@@ -58,7 +58,7 @@ def test_a_released_prisoners_booked_visits_go_to_staff_for_review(backend, sess
     booking = reread(session, booked)
     assert (booking.status, booking.needs_review) == (BOOKED, True)
     [text] = messages(session, booking_id=booking.id, kind="needs_review")
-    assert "must be checked by staff" in text.body
+    assert text.body.startswith("Staff must check your visit")
     assert reread(session, world.prisoner).prison_id is None
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import event, func, select
 
+from core.reference import written
 from core.models import Booking, OutboundMessage
 from tests.support.factories import approve, create_visitor
 
@@ -53,22 +54,25 @@ def test_the_confirmation_says_everything_the_visitor_must_know(backend, session
     booking = book(uow_factory, clock, slot=slot_on(session, world.prison, clock, THU_10_DEC),
                    prisoner=world.prisoner, visitors=[world.lead, world.child])
     [text] = messages(session, booking_id=booking.id, kind="confirmation")
-    ref = booking.reference
+    ref = written(booking.reference)
     assert text.body == (
-        f"Visit booked: HMP Leeds, Thursday 10 December 14:00. Ref {ref}. Visiting Alex Turner: "
-        "Sam Turner and Mia Turner. Bring photo ID for every adult (passport or driving "
-        f"licence). Arrive 45 mins early. To cancel, reply CANCEL {ref}")
+        f"Visit booked: HMP Leeds, Thursday 10 December 14:00. Ref {ref}. Bring photo ID for "
+        "every adult (passport or driving licence). Arrive 45 mins early. To cancel, reply "
+        f"CANCEL {ref}")
 
 
-def test_a_welsh_speaker_is_texted_in_welsh(backend, session, uow_factory, clock, world):
+def test_a_welsh_speaker_is_texted_all_in_welsh(backend, session, uow_factory, clock, world):
     world.lead.language = "cy"
+    world.prison.id_requirements_cy = "dogfen adnabod gyda llun i bob oedolyn"
     session.commit()
     booking = book(uow_factory, clock, slot=slot_on(session, world.prison, clock, THU_10_DEC),
                    prisoner=world.prisoner, visitors=[world.lead])
     [text] = messages(session, booking_id=booking.id, kind="confirmation")
     assert text.language == "cy"
-    assert text.body.startswith("Ymweliad: HMP Leeds, dydd Iau 10 Rhagfyr 14:00.")
-    assert text.body.endswith(f"CANCEL {booking.reference}")
+    assert text.body == (
+        "Ymweliad wedi'i drefnu: HMP Leeds, dydd Iau 10 Rhagfyr 14:00. Cyf "
+        f"{written(booking.reference)}. Dewch gyda dogfen adnabod gyda llun i bob oedolyn. Dewch "
+        f"45 munud yn gynnar. I ganslo, atebwch CANSLO {written(booking.reference)}")
 
 
 def test_reminders_are_scheduled_7_days_and_48_hours_before(backend, session, uow_factory, clock,
@@ -81,7 +85,7 @@ def test_reminders_are_scheduled_7_days_and_48_hours_before(backend, session, uo
         (f"reminder-{booking.id}-168h", "scheduled", datetime(2026, 12, 22, 14, tzinfo=utc)),
         (f"reminder-{booking.id}-48h", "scheduled", datetime(2026, 12, 27, 14, tzinfo=utc)),
     ]
-    assert f"CANCEL {booking.reference}" in reminders[0].body
+    assert f"CANCEL {written(booking.reference)}" in reminders[0].body
 
 
 def test_no_reminder_is_scheduled_in_the_past(backend, session, uow_factory, clock, world):

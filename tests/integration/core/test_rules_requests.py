@@ -9,6 +9,7 @@ import pytest
 
 from core.models import BOOKED, REJECTED, REQUESTED
 from core.requests import approve_request, reject_request
+from core.reference import written
 from tests.support.factories import approve, create_prisoner, create_visitor
 
 from .helpers import (STAFF, THU_10_DEC, audit_actions, book, booking_refused, messages, refusal,
@@ -89,9 +90,8 @@ def test_a_request_holds_the_place(backend, session, uow_factory, clock, world):
 def test_the_visitor_is_told_a_request_is_not_booked_yet(backend, session, flagged_request):
     texts = messages(session, booking_id=flagged_request.id)
     assert [m.kind for m in texts] == ["request_received"]
-    assert texts[0].body.startswith("Visit request, not booked yet: HMP Leeds, Thursday "
-                                    "10 December 14:00.")
-    assert f"CANCEL {flagged_request.reference}" in texts[0].body
+    assert texts[0].body == ("Not booked yet: HMP Leeds, Thursday 10 December 14:00. Staff will "
+                             f"decide. To withdraw, reply CANCEL {written(flagged_request.reference)}")
 
 
 def test_staff_approve_a_request_and_the_visitor_is_texted(backend, session, uow_factory, clock,
@@ -111,7 +111,7 @@ def test_staff_reject_a_request_with_a_reason_and_the_visitor_is_texted_it(
     booking = reread(session, flagged_request)
     assert (booking.status, booking.decision_reason) == (REJECTED, "contact not permitted")
     [text] = messages(session, booking_id=booking.id, kind="request_rejected")
-    assert text.body.endswith("Reason: contact not permitted")
+    assert text.body.endswith("was not approved: contact not permitted")
     assert reread(session, booking.slot).open_taken == 0
     assert reread(session, world.prisoner).vo_balance == 2
 

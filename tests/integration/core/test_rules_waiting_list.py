@@ -89,7 +89,7 @@ def test_a_visitor_can_join_the_waiting_list_for_a_full_session(backend, session
     entry = _join(uow_factory, clock, full.slot, prisoner, visitor)
     assert reread(session, entry).status == "waiting"
     [text] = messages(session, kind="waiting_joined", visitor_id=visitor.id)
-    assert "waiting list for HMP Leeds, Thursday 10 December 14:00" in text.body
+    assert text.body.startswith("On the waiting list: HMP Leeds, Thursday 10 December 14:00.")
     assert audit_actions(session, "waiting_list", entry.id) == ["joined"]
 
 
@@ -125,7 +125,7 @@ def test_a_cancelled_place_is_offered_to_the_first_waiting_and_held_for_them(
     assert (hold.status, hold.expires_at) == (HELD, clock.now() + timedelta(minutes=30))
     [offer] = messages(session, kind="offer")
     assert offer.visitor_id == full.waiting[0][1].id and offer.status == "pending"
-    assert "Reply BOOK to take it or NO to pass it on" in offer.body
+    assert offer.body.endswith("Held till 10:30. Reply BOOK or NO")
     assert offer.id in notifier.ready
     # Nobody else can take the place while it is held.
     assert booking_refused(uow_factory, clock, slot=full.slot, prisoner=world.prisoner,

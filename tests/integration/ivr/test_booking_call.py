@@ -8,6 +8,7 @@ from sqlalchemy import select
 from core.models import BOOKED, HELD, RELEASED, REQUESTED, Booking, Hold, OutboundMessage, \
     Visitor
 from core.optouts import record_opt_out
+from core.reference import written
 from tests.support.call_walker import gather_step, phone
 from tests.support.factories import approve, create_template, create_visitor
 
@@ -41,7 +42,7 @@ def test_a_visit_booked_by_keypad(call, session, world):
                          "the visit.", "We will text you the details, with what to bring."]
     text = session.scalars(select(OutboundMessage).where(
         OutboundMessage.kind == "confirmation")).one()
-    assert text.booking_id == booking.id and booking.reference in text.body
+    assert text.booking_id == booking.id and written(booking.reference) in text.body
     call.wait()
     assert call.ended and "Thank you for calling. Goodbye." in call.said()
 

@@ -90,15 +90,14 @@ def test_a_cancellation_offers_the_place_to_the_waiting_list_and_book_takes_it(
                        actor=Actor.visitor(people.lead.id, SMS))
     run_worker(redis_conn)
     offer = [body for (to, body) in received.texts if to == waiting_visitor.phone
-             and body.startswith("A visit place is free")]
+             and body.startswith("Place free")]
     assert len(offer) == 1 and "Reply BOOK" in offer[0]
     with line.uow() as uow:   # what a BOOK reply does
         accept_offer(uow, line.clock, phone=waiting_visitor.phone)
     run_worker(redis_conn)
     assert [body.split(":")[0] for (to, body) in received.texts
-            if to == waiting_visitor.phone] == ["You are on the waiting list for HMP Leeds, "
-                                                "Thursday 10 December 14",
-                                                "A visit place is free", "Visit booked"]
+            if to == waiting_visitor.phone] == ["On the waiting list", "Place free",
+                                                "Visit booked"]
 
 
 def test_an_unanswered_offer_expires_and_the_worker_passes_it_on(backend, line, people,
@@ -115,7 +114,7 @@ def test_an_unanswered_offer_expires_and_the_worker_passes_it_on(backend, line, 
     run_worker(redis_conn)
     second = people.others[1][1].phone
     offers_to_second = lambda: [b for (to, b) in received.texts  # noqa: E731
-                                if to == second and b.startswith("A visit place")]
+                                if to == second and b.startswith("Place free")]
     assert offers_to_second() == []
     line.clock.set(line.clock.now() + timedelta(minutes=30))
     tick_and_work(redis_conn)

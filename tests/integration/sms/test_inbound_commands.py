@@ -12,6 +12,7 @@ from config.app import create_app
 from core import catalogue
 from core.models import (Booking, InboundMessage, OutboundMessage, PhoneOptOut, Prisoner,
                          PrisonerNotice, VisitSlot)
+from core.reference import written
 
 from .conftest import (LEAD_PHONE, MEMBER_PHONE, STRANGER_PHONE, UNKNOWN_PHONE, WELSH_PHONE,
                        reply, text)
@@ -63,7 +64,7 @@ def test_cancel_with_reference_from_the_lead_does_what_a_phone_cancel_does(
     assert status_of(session, world.booking) == "cancelled"
     assert answer == ""                     # the cancellation text (outbox) confirms it
     [confirmation] = texts_about(session, world.booking, "cancellation")
-    assert confirmation.to_phone == LEAD_PHONE and world.booking.reference in confirmation.body
+    assert confirmation.to_phone == LEAD_PHONE and written(world.booking.reference) in confirmation.body
     assert session.get(VisitSlot, world.slot.id).open_taken == slot_taken - 1
     assert session.get(Prisoner, world.prisoner.id).vo_balance == balance + 1
     assert session.scalars(select(PrisonerNotice).where(
@@ -74,7 +75,8 @@ def test_cancel_with_reference_from_the_lead_does_what_a_phone_cancel_does(
 def test_a_party_member_with_her_own_phone_can_cancel_and_is_answered(client, session, world):
     answer = reply(text(client, f"cancel {world.booking.reference}", from_=MEMBER_PHONE))
     assert status_of(session, world.booking) == "cancelled"
-    assert answer == catalogue.render("reply_cancelled", "en", reference=world.booking.reference)
+    assert answer == catalogue.render("reply_cancelled", "en",
+                                      reference=written(world.booking.reference))
     assert texts_about(session, world.booking, "cancellation")[0].to_phone == LEAD_PHONE
 
 
@@ -101,7 +103,7 @@ def test_a_second_cancel_changes_nothing_and_sends_nothing(client, session, worl
     text(client, f"CANCEL {world.booking.reference}")
     answer = reply(text(client, f"CANCEL {world.booking.reference}"))
     assert answer == catalogue.render("reply_already_ended", "en",
-                                      reference=world.booking.reference)
+                                      reference=written(world.booking.reference))
     assert len(texts_about(session, world.booking, "cancellation")) == 1
 
 
@@ -208,15 +210,15 @@ def test_help_is_answered_by_the_line_when_twilio_does_not(quiet_twilio_off, wor
 def test_visits_lists_the_senders_upcoming_visits(client, world):
     answer = reply(text(client, "visits"))
     assert answer.startswith("Your visits: ")
-    assert world.booking.reference in answer and "HMP Leeds" in answer
+    assert written(world.booking.reference) in answer and "HMP Leeds" in answer
     assert "Thursday 10 December 14:00" in answer
-    assert world.welsh_booking.reference not in answer
+    assert written(world.welsh_booking.reference) not in answer
 
 
 def test_ymweliadau_lists_them_in_welsh(client, world):
     answer = reply(text(client, "Ymweliadau", from_=WELSH_PHONE))
     assert answer.startswith("Eich ymweliadau: ")
-    assert world.welsh_booking.reference in answer and "dydd Iau 10 Rhagfyr" in answer
+    assert written(world.welsh_booking.reference) in answer and "dydd Iau 10 Rhagfyr" in answer
 
 
 def test_visits_from_a_number_with_none_or_unknown(client, world):

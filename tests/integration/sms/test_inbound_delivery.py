@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from config.app import create_app
 from core import catalogue
 from core.models import Booking, InboundMessage, OutboundMessage
+from core.reference import written
 from tests.support.twilio_requests import sign, signed_post
 
 from .conftest import (LEAD_PHONE, MEMBER_PHONE, committed_line, new_sid, reply, replies,
@@ -89,7 +90,7 @@ def test_a_text_delivered_twice_is_handled_once_and_answered_alike(client, sessi
     first = reply(text(client, f"CANCEL {world.booking.reference}", from_=MEMBER_PHONE, sid=sid))
     again = reply(text(client, f"CANCEL {world.booking.reference}", from_=MEMBER_PHONE, sid=sid))
     assert first == again == catalogue.render("reply_cancelled",
-                                              reference=world.booking.reference)
+                                              reference=written(world.booking.reference))
     assert session.scalar(select(func.count(InboundMessage.id))) == 1
     assert session.scalar(select(func.count(OutboundMessage.id)).where(
         OutboundMessage.kind == "cancellation")) == 1
@@ -137,7 +138,7 @@ def test_one_text_delivered_six_times_at_once_has_the_effect_of_one(line):
     answers = at_once(app, [(f"CANCEL {booking.reference}", sid)] * 6)
     assert {r.status_code for r in answers} == {200}
     said = {tuple(replies(r)) for r in answers}
-    assert said == {(catalogue.render("reply_cancelled", reference=booking.reference),)}
+    assert said == {(catalogue.render("reply_cancelled", reference=written(booking.reference)),)}
     assert counts(container, booking) == ("cancelled", 1, 1)
 
 
@@ -145,6 +146,7 @@ def test_six_different_cancels_at_once_cancel_once(line):
     container, app, booking = line
     answers = at_once(app, [(f"CANCEL {booking.reference}", new_sid()) for _ in range(6)])
     said = sorted(reply(r) for r in answers)
-    assert said.count(catalogue.render("reply_cancelled", reference=booking.reference)) == 1
-    assert said.count(catalogue.render("reply_already_ended", reference=booking.reference)) == 5
+    assert said.count(catalogue.render("reply_cancelled", reference=written(booking.reference))) == 1
+    assert said.count(catalogue.render("reply_already_ended",
+                                     reference=written(booking.reference))) == 5
     assert counts(container, booking) == ("cancelled", 6, 1)

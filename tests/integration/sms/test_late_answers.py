@@ -7,6 +7,7 @@ from sqlalchemy import select
 from core import catalogue
 from core.inbound import store_inbound
 from core.models import CANCELLED, Booking, InboundMessage, OutboundMessage, VisitSlot
+from core.reference import written
 from sms.answer import answer_abandoned
 
 from .conftest import MEMBER_PHONE, UNKNOWN_PHONE, new_sid, reply, text
@@ -38,7 +39,8 @@ def test_a_cancel_whose_webhook_died_is_done_by_the_periodic_pass(
     assert session.get(VisitSlot, world.slot.id).open_taken == 0
     answered = session.scalars(select(OutboundMessage).where(
         OutboundMessage.kind == "reply", OutboundMessage.to_phone == MEMBER_PHONE)).one()
-    assert answered.body == catalogue.render("reply_cancelled", reference=booking.reference)
+    assert answered.body == catalogue.render("reply_cancelled",
+                                             reference=written(booking.reference))
     stored = session.scalars(select(InboundMessage)).one()
     assert (stored.outcome, stored.handled_at is not None) == ("cancel_cancelled", True)
 
