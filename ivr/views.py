@@ -5,12 +5,14 @@ a number that belongs to one prison); every later step is reached by a <Gather a
 <Record action>, <Dial action> or <Enqueue action> carrying `?t=<turn>`. The call's progress is
 kept by CallSid in the database (core.conversation), so any worker serves any step; a step
 delivered twice is answered once and replayed. Nothing a caller or a forged request sends makes
-a 500: whatever fails, the caller hears something sensible. A turn's first database work and its
-last (keeping the answer) are tried again across a dropped connection (core.reconnect), so a
-database restart is a pause in the call, not an apology.
+a 500: whatever fails, the caller hears something sensible. A turn's database work (loading the
+call, working the step out unless it committed a change, keeping the answer) is tried again across
+a dropped connection (core.reconnect), so a database restart is a pause in the call, not an
+apology.
 """
 from __future__ import annotations
 
+import copy
 import logging
 import time
 
@@ -132,7 +134,7 @@ def _work_out(call: Call, svc: Services, key: str, produce, *, first: bool = Fal
     """The answer to this turn as TwiML; the call moves on to the next turn. As the request's
     first database work (`first`), a dropped connection is left to first_work to try again."""
     try:
-        reply = produce(call, svc)
+        reply = produce(call, svc) if first else _again_if_cut(call, svc, produce)
     except Exception as error:  # noqa: BLE001 - the caller must hear something
         if first and dropped(error):
             raise
@@ -140,6 +142,17 @@ def _work_out(call: Call, svc: Services, key: str, produce, *, first: bool = Fal
         reply = flow.apologise(call, svc)
     call["turn"] = call.turn + 1
     return twiml.render(reply, call.turn)
+
+
+def _again_if_cut(call: Call, svc: Services, produce):
+    """The step worked out again from where it began if a dropped connection cut it off before
+    it committed anything (core.reconnect)."""
+    begun = copy.deepcopy(call.data)
+
+    def attempt():
+        call.data = copy.deepcopy(begun)
+        return produce(call, svc)
+    return first_work(attempt)
 
 
 def _wait_for(container, sid: str, key: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from core.reconnect import first_work
@@ -55,3 +56,27 @@ def test_an_error_in_what_was_asked_is_not_tried_again():
     with pytest.raises(IntegrityError):
         first_work(work, sleep=clock.sleep, monotonic=lambda: clock.now)
     assert len(calls) == 1 and clock.slept == []
+
+
+@pytest.mark.parametrize("statement, tries", [("SELECT 1", 2), ("CREATE TABLE t (x INTEGER)", 1)])
+def test_work_that_committed_a_write_is_not_done_again(statement, tries):
+    """A step that had, say, placed a hold before the cut would take a second place if redone.
+    (An in-memory SQLite stands in for the database: only the commit is looked at.)"""
+    engine = create_engine("sqlite://")
+    clock = FakeTime()
+    calls = []
+
+    def work():
+        calls.append(1)
+        with engine.begin() as connection:
+            connection.execute(text(statement))
+        if len(calls) == 1:
+            raise _dropped()
+        return "done"
+    if tries == 1:
+        with pytest.raises(OperationalError):
+            first_work(work, sleep=clock.sleep, monotonic=lambda: clock.now)
+    else:
+        assert first_work(work, sleep=clock.sleep, monotonic=lambda: clock.now) == "done"
+    assert len(calls) == tries
+    engine.dispose()
