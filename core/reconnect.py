@@ -51,10 +51,11 @@ def dropped(error: BaseException) -> bool:
 
 
 def first_work(work: Callable[[], T], *, wait: float = WAIT_SECONDS,
-               sleep: Callable[[float], None] = time.sleep,
+               idempotent: bool = False, sleep: Callable[[float], None] = time.sleep,
                monotonic: Callable[[], float] = time.monotonic) -> T:
     """`work()`, tried again while the connection is lost, for at most `wait` seconds, unless
-    that try had committed something it wrote."""
+    that try had committed something it wrote (`idempotent` work, whose second run changes
+    nothing the first made, is tried again even then)."""
     deadline = monotonic() + wait
     pause = FIRST_PAUSE_SECONDS
     while True:
@@ -63,7 +64,8 @@ def first_work(work: Callable[[], T], *, wait: float = WAIT_SECONDS,
         try:
             return work()
         except Exception as error:
-            if not dropped(error) or wrote or monotonic() + pause > deadline:
+            if (not dropped(error) or (wrote and not idempotent)
+                    or monotonic() + pause > deadline):
                 raise
             # The class only: a driver's message can quote the statement's values.
             log.warning("database connection lost (%s); trying again in %.1f s",

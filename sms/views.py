@@ -56,7 +56,9 @@ def inbound():
     container = current_app.extensions[EXTENSION]
     try:
         # Twilio never delivers a text again: a database restarting now costs a pause, not it.
-        stored = first_work(lambda: _store(container, message_sid, sender, line, body))
+        # Storing twice keeps one (unique MessageSid), even if the cut came at its commit.
+        stored = first_work(lambda: _store(container, message_sid, sender, line, body),
+                            idempotent=True)
     except SQLAlchemyError:
         log.exception("could not store inbound text %s", message_sid)
         return Response("try again\n", status=503, mimetype="text/plain")

@@ -80,3 +80,21 @@ def test_work_that_committed_a_write_is_not_done_again(statement, tries):
         assert first_work(work, sleep=clock.sleep, monotonic=lambda: clock.now) == "done"
     assert len(calls) == tries
     engine.dispose()
+
+
+def test_idempotent_work_is_done_again_even_after_committing_a_write():
+    engine = create_engine("sqlite://")
+    clock = FakeTime()
+    calls = []
+
+    def work():
+        calls.append(1)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE IF NOT EXISTS t (x INTEGER)"))
+        if len(calls) == 1:
+            raise _dropped()
+        return "done"
+    assert first_work(work, idempotent=True, sleep=clock.sleep,
+                      monotonic=lambda: clock.now) == "done"
+    assert len(calls) == 2
+    engine.dispose()
