@@ -4,6 +4,10 @@ The loop holds no schedule of its own: every `every` seconds it enqueues one `ti
 names the period, so several workers enqueue it once), and once a day a `daily` job. The tick
 re-reads the database for what is due, so reminders, expiries and renewals survive a worker
 restart and a Redis flush: nothing in Redis is the only record of anything.
+
+A Redis outage of any length stops neither (config.redis_outage): RQ's worker is started again
+once Redis answers, first handing on again the texts whose jobs went with Redis; the loop tries
+every few seconds meanwhile, so its pass (which does the same) comes soon after Redis returns.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from core.clock import LONDON
 from . import jobs
 from .container import Container
 from .queueing import REDIS_TIMEOUT_SECONDS, job_queue, redis_connection
+from .redis_outage import RidesOutOutages, stop_on_signals, wait_for_redis, waits
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 30
@@ -62,15 +67,21 @@ class PeriodicLoop:
         self._stop.set()
 
     def _run(self) -> None:
+        retry = waits()
         while not self._stop.is_set():
             try:
                 self.enqueue_due()
+                retry = waits()
+                wait = self._every
             except RedisError as error:
+                # Soon again, not a whole period later: the pass after an outage is what
+                # hands on the texts whose jobs Redis lost.
+                wait = min(next(retry), self._every)
                 log.warning("periodic jobs not enqueued, Redis unavailable: %s", error)
-            self._stop.wait(self._every)
+            self._stop.wait(wait)
 
 
-class LineWorker(SimpleWorker):
+class LineWorker(RidesOutOutages, SimpleWorker):
     """Runs each job in this process: no fork per text, which is what lets two workers send
     hundreds a second. A job that has run past its timeout plus `heartbeat_margin` seconds is
     presumed abandoned (its worker killed) and retried; RQ's fixed 60 is the default margin."""
@@ -81,6 +92,10 @@ class LineWorker(SimpleWorker):
         if job.timeout == -1:
             return super().get_heartbeat_ttl(job, working_time)
         return int(job.timeout or DEFAULT_WORKER_TTL) + self.heartbeat_margin
+
+
+class ForkingWorker(RidesOutOutages, Worker):
+    """RQ's forking worker (`--fork`), riding out Redis outages like LineWorker."""
 
 
 def _worker_ttl(maintenance_interval: int) -> int:
@@ -96,8 +111,8 @@ def make_worker(connection: Redis, *, fork: bool = False,
                 heartbeat_margin: int = 60) -> Worker:
     worker_ttl = _worker_ttl(maintenance_interval)
     if fork:
-        return Worker([job_queue(connection)], connection=connection, worker_ttl=worker_ttl,
-                      maintenance_interval=maintenance_interval)
+        return ForkingWorker([job_queue(connection)], connection=connection,
+                             worker_ttl=worker_ttl, maintenance_interval=maintenance_interval)
     worker = LineWorker([job_queue(connection)], connection=connection, worker_ttl=worker_ttl,
                         maintenance_interval=maintenance_interval, job_monitoring_interval=10)
     worker.heartbeat_margin = heartbeat_margin
@@ -107,16 +122,50 @@ def make_worker(connection: Redis, *, fork: bool = False,
 def run_worker(container: Container, *, burst: bool = False, fork: bool = False,
                every: int = TICK_SECONDS, maintenance_interval: int = MAINTENANCE_SECONDS,
                heartbeat_margin: int = 60) -> bool:
-    """Run jobs until stopped (or, in burst mode, until the queue is empty)."""
+    """Run jobs until stopped (or, in burst mode, until the queue is empty), through any Redis
+    outage."""
     jobs.use(container)
     connection = redis_connection(container.settings.redis_url)
     loop = PeriodicLoop(job_queue(connection), every)
-    loop.enqueue_due()          # at start: whatever the database says is due, at once
-    if not burst:
-        loop.start()
+    if burst:
+        loop.enqueue_due()      # whatever the database says is due, at once
+    else:
+        loop.start()            # which does the same first
+    stopping = threading.Event()
     try:
-        worker = make_worker(connection, fork=fork, maintenance_interval=maintenance_interval,
-                             heartbeat_margin=heartbeat_margin)
-        return worker.work(burst=burst, with_scheduler=True)
+        while True:
+            worker = make_worker(connection, fork=fork, maintenance_interval=maintenance_interval,
+                                 heartbeat_margin=heartbeat_margin)
+            worked = _work_once(worker, burst)
+            if burst or _asked_to_stop(worker):
+                return worked
+            stop_on_signals(stopping)
+            if not wait_for_redis(connection, stopping):
+                return worked
+            log.warning("Redis answers again: the worker starts again")
+            _hand_on_lost_texts()
     finally:
         loop.stop()
+
+
+def _hand_on_lost_texts() -> None:
+    """Texts whose jobs went with Redis go again now, not at the next periodic pass."""
+    try:
+        log.warning("texts handed on again after the outage: %d", jobs.relay_outbox())
+    except Exception:  # noqa: BLE001 - the periodic pass tries again
+        log.exception("texts not handed on after the outage")
+
+
+def _asked_to_stop(worker: Worker) -> bool:
+    # RQ keeps no public record of why its loop ended; a SIGTERM or SIGINT sets one of these.
+    return worker._stop_requested or worker._shutdown_requested_date is not None
+
+
+def _work_once(worker: Worker, burst: bool) -> bool:
+    """One run of RQ's worker, until stopped or its connection to Redis failed. (RQ logs "found
+    an unhandled exception, quitting" then; here it is not the end.)"""
+    try:
+        return worker.work(burst=burst, with_scheduler=True)
+    except RedisError as error:      # at its start or its end, registering birth or death
+        log.warning("worker stopped, Redis unavailable: %s", error)
+        return False

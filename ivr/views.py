@@ -5,10 +5,14 @@ a number that belongs to one prison); every later step is reached by a <Gather a
 <Record action>, <Dial action> or <Enqueue action> carrying `?t=<turn>`. The call's progress is
 kept by CallSid in the database (core.conversation), so any worker serves any step; a step
 delivered twice is answered once and replayed. Nothing a caller or a forged request sends makes
-a 500: whatever fails, the caller hears something sensible.
+a 500: whatever fails, the caller hears something sensible. A turn's database work (loading the
+call, working the step out unless it committed a change, keeping the answer) is tried again across
+a dropped connection (core.reconnect), so a database restart is a pause in the call, not an
+apology.
 """
 from __future__ import annotations
 
+import copy
 import logging
 import time
 
@@ -17,6 +21,7 @@ from flask import Blueprint, Response, current_app, request
 from core import catalogue
 from core.conversation import (BUSY, CLAIMED, ENDED, REPLAY, STALE, UNKNOWN, call_data,
                                claim_turn, end_call, finish_turn, open_call, stored_reply)
+from core.reconnect import dropped, first_work
 
 from . import flow, twiml
 from .answers import Answer
@@ -72,13 +77,16 @@ def _voice() -> str:
         return twiml.render(Reply([_sorry("en"), Said(catalogue.render("ivr_goodbye"))],
                                   hangup=True), None)
     phone = str(request.form.get("From", ""))[:32]
-    call = Call.new(call_sid=sid, from_phone=phone, language="en",
-                    prison_code=str(request.args.get("prison", ""))[:8])
-    with container.calls() as calls:
-        svc = Services(container, reading=calls)
-        xml = _work_out(call, svc, VOICE_KEY, flow.start)
-        opened = open_call(calls, container.clock, call_sid=sid, from_phone=phone,
-                           data=call.data, step_key=VOICE_KEY, reply=xml)
+
+    def greet() -> tuple[str, bool]:
+        call = Call.new(call_sid=sid, from_phone=phone, language="en",
+                        prison_code=str(request.args.get("prison", ""))[:8])
+        with container.calls() as calls:
+            svc = Services(container, reading=calls)
+            xml = _work_out(call, svc, VOICE_KEY, flow.start, first=True)
+            return xml, open_call(calls, container.clock, call_sid=sid, from_phone=phone,
+                                  data=call.data, step_key=VOICE_KEY, reply=xml)
+    xml, opened = first_work(greet)
     return xml if opened else _turn("voice", 0, flow.start)
 
 
@@ -86,8 +94,7 @@ def _turn(name: str, turn: int | None, produce) -> str:
     """One turn: claimed once, worked out, kept with its answer; a repeat gets the same."""
     container, sid = _container(), _sid()
     key = f"{name}:{turn}"
-    with container.calls() as calls:
-        claim = claim_turn(calls, container.clock, call_sid=sid, step_key=key, turn=turn)
+    claim = first_work(lambda: _claim(container, sid, key, turn))
     if claim.outcome in (REPLAY, STALE) and claim.reply:
         return claim.reply
     if claim.outcome == BUSY:
@@ -99,21 +106,53 @@ def _turn(name: str, turn: int | None, produce) -> str:
         return twiml.render(Reply([Said(catalogue.render("ivr_goodbye"))], hangup=True), None)
     call = Call(claim.data)
     xml = _work_out(call, Services(container), key, produce)
-    with container.calls() as calls:
-        finish_turn(calls, container.clock, call_sid=sid, step_key=key, data=call.data,
-                    reply=xml)
+    first_work(lambda: _finish(container, sid, key, call.data, xml))
     return xml
 
 
-def _work_out(call: Call, svc: Services, key: str, produce) -> str:
-    """The answer to this turn as TwiML; the call moves on to the next turn."""
+def _claim(container, sid: str, key: str, turn: int | None):
+    with container.calls() as calls:
+        return claim_turn(calls, container.clock, call_sid=sid, step_key=key, turn=turn)
+
+
+def _finish(container, sid: str, key: str, data: dict, xml: str) -> None:
+    with container.calls() as calls:
+        finish_turn(calls, container.clock, call_sid=sid, step_key=key, data=data, reply=xml)
+
+
+def _end(container, sid: str) -> dict | None:
+    with container.calls() as calls:
+        return end_call(calls, container.clock, call_sid=sid)
+
+
+def _data(container, sid: str) -> dict | None:
+    with container.calls() as calls:
+        return call_data(calls, sid)
+
+
+def _work_out(call: Call, svc: Services, key: str, produce, *, first: bool = False) -> str:
+    """The answer to this turn as TwiML; the call moves on to the next turn. As the request's
+    first database work (`first`), a dropped connection is left to first_work to try again."""
     try:
-        reply = produce(call, svc)
-    except Exception:  # noqa: BLE001 - the caller must hear something; the log says what
+        reply = produce(call, svc) if first else _again_if_cut(call, svc, produce)
+    except Exception as error:  # noqa: BLE001 - the caller must hear something
+        if first and dropped(error):
+            raise
         log.exception("call %s failed at %s", call.sid, key)
         reply = flow.apologise(call, svc)
     call["turn"] = call.turn + 1
     return twiml.render(reply, call.turn)
+
+
+def _again_if_cut(call: Call, svc: Services, produce):
+    """The step worked out again from where it began if a dropped connection cut it off before
+    it committed anything (core.reconnect)."""
+    begun = copy.deepcopy(call.data)
+
+    def attempt():
+        call.data = copy.deepcopy(begun)
+        return produce(call, svc)
+    return first_work(attempt)
 
 
 def _wait_for(container, sid: str, key: str) -> str:
@@ -133,8 +172,7 @@ def _status() -> str:
     """Call status callbacks: when the call is over, free what it held and forget it."""
     container, sid = _container(), _sid()
     if sid and request.form.get("CallStatus") in FINAL_STATUSES:
-        with container.calls() as calls:
-            data = end_call(calls, container.clock, call_sid=sid)
+        data = first_work(lambda: _end(container, sid))
         if data and data.get("hold_id"):
             Services(container).release(data["hold_id"], data.get("visitor_id"))
         if data and data.get("step") == "queue_done":
@@ -146,8 +184,7 @@ def _status() -> str:
 def _queue_wait() -> str:
     """What a caller waiting for staff hears: their place in the queue, again and again."""
     container, sid = _container(), _sid()
-    with container.calls() as calls:
-        data = call_data(calls, sid) if sid else None
+    data = first_work(lambda: _data(container, sid)) if sid else None
     language = Call(data or {}).lang
     position = str(request.form.get("QueuePosition", ""))
     said = [Said(catalogue.render("ivr_queue_position", language, position=int(position)),

@@ -2,6 +2,8 @@
 
 `POST /sms/inbound` is the number's "a message comes in" webhook: the text is stored (unique
 MessageSid), read (sms.flow), handled (core.sms_commands) and answered with TwiML at once.
+Storing it and recording the answer are tried again across a dropped database connection
+(core.reconnect), for a few seconds, before a 503.
 A repeated delivery is answered with the first one's reply and does nothing again.
 `POST /sms/status` takes delivery status callbacks (core.delivery_status).
 Malformed fields get 400; nothing a sender or a forged request sends makes a 500.
@@ -18,6 +20,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from core.delivery_status import record_status
 from core.inbound import Handled, earlier_reply, finish_inbound, store_inbound
+from core.reconnect import first_work
 
 from .answer import answer
 
@@ -52,9 +55,10 @@ def inbound():
     body = _body(request.form.get("Body", ""))
     container = current_app.extensions[EXTENSION]
     try:
-        with container.uow() as uow:
-            stored = store_inbound(uow, container.clock, message_sid=message_sid,
-                                   from_phone=sender, to_phone=line, body=body)
+        # Twilio never delivers a text again: a database restarting now costs a pause, not it.
+        # Storing twice keeps one (unique MessageSid), even if the cut came at its commit.
+        stored = first_work(lambda: _store(container, message_sid, sender, line, body),
+                            idempotent=True)
     except SQLAlchemyError:
         log.exception("could not store inbound text %s", message_sid)
         return Response("try again\n", status=503, mimetype="text/plain")
@@ -64,9 +68,19 @@ def inbound():
         return _twiml(_earlier(container, message_sid).reply)
     handled = answer(container.uow, container.clock, sender=sender, body=body,
                      provider_keywords=container.settings.twilio_default_keywords)
+    first_work(lambda: _finish(container, stored, handled))
+    return _twiml(handled.reply)
+
+
+def _store(container, message_sid: str, sender: str, line: str, body: str) -> int | None:
+    with container.uow() as uow:
+        return store_inbound(uow, container.clock, message_sid=message_sid, from_phone=sender,
+                             to_phone=line, body=body)
+
+
+def _finish(container, stored: int, handled: Handled) -> None:
     with container.uow() as uow:
         finish_inbound(uow, container.clock, stored, handled)
-    return _twiml(handled.reply)
 
 
 # Our ids are 32-bit integers on PostgreSQL: a larger "m" names no message of ours.

@@ -4,6 +4,8 @@ Twilio's Messages API."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import time
 
@@ -19,6 +21,7 @@ from config.settings import from_environment
 from config.worker import make_worker
 from core.clock import FixedClock
 from core.models import Prison, Prisoner, Visitor
+from core.outbox import queue_text
 from tests.conftest import NOW
 from tests.support.factories import (approve, create_prison, create_prisoner, create_template,
                                      create_visitor)
@@ -123,3 +126,36 @@ def tick_and_work(connection) -> None:
     from config.queueing import job_queue
     job_queue(connection).enqueue("config.jobs.tick")
     run_worker(connection)
+
+
+def write_texts_to_many(line: Container, prison: Prison, count: int) -> None:
+    """`count` texts, each to a visitor of its own (no daily cap applies), written in one change:
+    its commit hands them to the relay as the web would."""
+    with Session(line.engine, expire_on_commit=False) as session:
+        visitors = []
+        for n in range(count):
+            visitor = create_visitor(session, first_name=f"V{n}", phone=f"+44741{n:07d}")
+            prisoner = create_prisoner(session, session.merge(prison), number=f"K{n:04d}KK")
+            approve(session, prisoner, visitor)
+            visitors.append(visitor)
+        session.commit()
+    with line.uow() as uow:
+        for visitor in visitors:
+            queue_text(uow, line.clock, key=f"bulk-{visitor.id}", kind="help", visitor=visitor,
+                       code="sms_cancellation",
+                       params=dict(prison="HMP Leeds", day="Thursday", time="14:00",
+                                   reference=str(visitor.id)))
+        uow.commit()
+
+
+def worker_process(db_url: str, redis_url: str, twilio_url: str, tmp_path, *options: str,
+                   log_to=subprocess.DEVNULL) -> subprocess.Popen:
+    """`visitline worker` as the Procfile runs it, in a process group of its own (so a kill
+    takes its scheduler too)."""
+    env = dict(os.environ, VISITLINE_ENV="test", DATABASE_URL=db_url, REDIS_URL=redis_url,
+               TWILIO_API_BASE_URL=twilio_url, SECRET_KEY="x" * 40,
+               TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+               TWILIO_PHONE_NUMBER="+447400000999", VISITLINE_INSTANCE=str(tmp_path))
+    return subprocess.Popen(
+        [sys.executable, "-c", "from config.cli import main; main()", "worker", *options],
+        env=env, stdout=log_to, stderr=log_to, start_new_session=True)

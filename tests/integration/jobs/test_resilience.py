@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import date
 
@@ -16,13 +14,12 @@ from sqlalchemy.orm import Session
 from config.container import build
 from core.actor import SMS, Actor
 from core.booking import book_visit
-from core.models import OutboundMessage, Visitor, VisitSlot
-from core.outbox import queue_text
+from core.models import OutboundMessage, VisitSlot
 from core.slots import ensure_visit_slots
-from tests.support.factories import approve, create_prisoner, create_visitor
-from tests.support.twilio_requests import ACCOUNT_SID, AUTH_TOKEN
+from tests.support.figures import report
 
-from .conftest import DEAD_REDIS, flush_keeping_claim, line_settings, tick_and_work
+from .conftest import (DEAD_REDIS, flush_keeping_claim, line_settings, tick_and_work,
+                       worker_process, write_texts_to_many)
 
 
 def _statuses(engine) -> dict[str, int]:
@@ -80,57 +77,38 @@ def test_a_request_cut_off_by_a_kill_is_no_text_at_the_fake(fake_twilio, receive
     assert received.stats() == {"received": 0, "distinct": 0, "duplicates": 0}
 
 
-def _worker_process(db_url, redis_url, twilio_url, tmp_path):
-    env = dict(os.environ, VISITLINE_ENV="test", DATABASE_URL=db_url, REDIS_URL=redis_url,
-               TWILIO_API_BASE_URL=twilio_url, SECRET_KEY="x" * 40,
-               TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN,
-               TWILIO_PHONE_NUMBER="+447400000999", VISITLINE_INSTANCE=str(tmp_path))
-    return subprocess.Popen(
-        [sys.executable, "-c", "from config.cli import main; main()", "worker", "--every", "3600",
-         "--maintenance-interval", "1", "--heartbeat-margin", "1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["postgresql"])   # ~30 s: a killed send is noticed after
 def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
-        backend, db_url, redis_url, line, people, redis_conn, tmp_path):
+        backend, db_url, redis_url, line, people, redis_conn, tmp_path, capsys):
     from bench.fake_twilio_server import FakeTwilio
     slow_twilio = FakeTwilio(delay=0.05).start()      # each send takes a while: kill mid-send
     try:
-        with Session(line.engine) as session:
-            for n in range(120):
-                visitor = create_visitor(session, first_name=f"V{n}", phone=f"+44741{n:07d}")
-                prisoner = create_prisoner(session, session.merge(people.prison),
-                                           number=f"K{n:04d}KK")
-                approve(session, prisoner, visitor)
-            session.commit()
-        with Session(line.engine, expire_on_commit=False) as session:
-            visitors = list(session.scalars(select(Visitor).where(Visitor.first_name.like("V%"))))
-        with line.uow() as uow:
-            for visitor in visitors:
-                queue_text(uow, line.clock, key=f"bulk-{visitor.id}", kind="help",
-                           visitor=visitor, code="sms_cancellation",
-                           params=dict(prison="HMP Leeds", day="Thursday", time="14:00",
-                                       reference=str(visitor.id)))
-            uow.commit()
-        first = _worker_process(db_url, redis_url, slow_twilio.base_url, tmp_path)
+        write_texts_to_many(line, people.prison, 120)
+        options = ("--every", "3600", "--maintenance-interval", "1", "--heartbeat-margin", "1")
+        first = worker_process(db_url, redis_url, slow_twilio.base_url, tmp_path, *options)
         deadline = time.monotonic() + 30
         while slow_twilio.received.stats()["received"] < 30 and time.monotonic() < deadline:
             time.sleep(0.05)
         os.killpg(first.pid, signal.SIGKILL)            # the worker and its scheduler, at once
         first.wait()
+        killed_at = time.monotonic()
         sent_before = slow_twilio.received.stats()["received"]
         assert 0 < sent_before < 120
-        second = _worker_process(db_url, redis_url, slow_twilio.base_url, tmp_path)
+        second = worker_process(db_url, redis_url, slow_twilio.base_url, tmp_path, *options)
         # The killed batch is noticed ~41 s after it began (its 40 s timeout and the 1 s margin),
         # past the 30 s lease on its texts: each gets a job of its own, which asks the fake
         # whether it has the text before sending it. Allow twice that.
         deadline = time.monotonic() + 90
         while _statuses(line.engine).get("sent", 0) < 120 and time.monotonic() < deadline:
             time.sleep(0.2)
+        recovered_in = time.monotonic() - killed_at
         os.killpg(second.pid, signal.SIGTERM)
         second.wait(timeout=20)
+        got = slow_twilio.received.stats()
+        report(capsys, "worker SIGKILLed mid-batch", texts=120,
+               lost=120 - got["distinct"], sent_twice=got["duplicates"],
+               seconds_to_recover=recovered_in)
         assert _statuses(line.engine) == {"sent": 120}
         assert slow_twilio.received.stats() == {"received": 120, "distinct": 120,
                                                 "duplicates": 0}
