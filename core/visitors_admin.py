@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, union
 
 from .actor import Actor
 from .audit import record, snapshot
@@ -28,14 +28,29 @@ PROFESSIONAL_ROLES = ("solicitor", "probation", "other")
 PIN = re.compile(r"^\d{4}$")
 
 
+def _links():
+    """Each (visitor, prison) a visitor is linked to: on the approved list of a prisoner there,
+    or in a booking there."""
+    approved = select(ApprovedVisitor.visitor_id, Prisoner.prison_id).join(
+        Prisoner, ApprovedVisitor.prisoner_id == Prisoner.id)
+    booked = select(BookingVisitor.visitor_id, Booking.prison_id).join(
+        Booking, BookingVisitor.booking_id == Booking.id)
+    return union(approved, booked).subquery("link")
+
+
 def visitor_prison_ids(session, visitor_id: int) -> set[int]:
-    approved = session.scalars(select(Prisoner.prison_id).join(
-        ApprovedVisitor, ApprovedVisitor.prisoner_id == Prisoner.id)
-        .where(ApprovedVisitor.visitor_id == visitor_id))
-    booked = session.scalars(select(Booking.prison_id).join(
-        BookingVisitor, BookingVisitor.booking_id == Booking.id)
-        .where(BookingVisitor.visitor_id == visitor_id))
-    return {pid for pid in list(approved) + list(booked) if pid is not None}
+    link = _links()
+    found = session.scalars(select(link.c.prison_id).where(link.c.visitor_id == visitor_id))
+    return {pid for pid in found if pid is not None}
+
+
+def visitors_linked_to(prison_ids: set[int] | frozenset[int] | None):
+    """The ids of visitors linked to any of these prisons (to any prison at all: None), as a
+    subquery for a query's WHERE."""
+    link = _links()
+    at = link.c.prison_id.is_not(None) if prison_ids is None \
+        else link.c.prison_id.in_(prison_ids or {-1})
+    return select(link.c.visitor_id).where(at)
 
 
 def can_see_visitor(session, access: Access, visitor_id: int) -> bool:
@@ -203,3 +218,22 @@ def audit_log(session, entity: str, entity_id: int) -> list[AuditEvent]:
     return list(session.scalars(select(AuditEvent).where(
         AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())))
+
+
+def visitor_audit_log(session, access: Access, visitor_id: int) -> list[AuditEvent]:
+    """A visitor's audit log as this member of staff may see it: an entry naming a prisoner (an
+    approval) only where the approved-links list would show that prisoner, so it never tells
+    staff of one prison whom the visitor is approved for at another."""
+    log = audit_log(session, "visitor", visitor_id)
+    if access.sees_every_prison():
+        return log
+    named = {number for event in log for number in _prisoners_named(event)}
+    visible = set(session.scalars(select(Prisoner.number).where(
+        Prisoner.number.in_({n for n in named if isinstance(n, str)}),
+        Prisoner.prison_id.in_(access.prison_ids or {-1})))) if named else set()
+    return [event for event in log if _prisoners_named(event) <= visible]
+
+
+def _prisoners_named(event: AuditEvent) -> set:
+    return {values["prisoner"] for values in (event.before, event.after)
+            if values and "prisoner" in values}
