@@ -65,8 +65,11 @@ def inbound():
     handled = answer(container.uow, container.clock, sender=sender, body=body,
                      provider_keywords=container.settings.twilio_default_keywords)
     with container.uow() as uow:
-        finish_inbound(uow, container.clock, stored, handled)
-    return _twiml(handled.reply)
+        given = finish_inbound(uow, container.clock, stored, handled, sender=sender,
+                               daily_cap=container.settings.sms_daily_cap_per_number)
+    if handled.reply and not given:
+        log.info("no answer to %s (%s)", sender, handled.outcome)
+    return _twiml(given)
 
 
 # Our ids are 32-bit integers on PostgreSQL: a larger "m" names no message of ours.
