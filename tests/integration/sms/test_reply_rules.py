@@ -8,6 +8,7 @@ import dataclasses
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from config.app import create_app
 from core.delivery import deliver_message
@@ -15,7 +16,8 @@ from core.inbound import claim_abandoned, finish_inbound
 from core.models import InboundMessage, OutboundMessage
 from core.models.messages import SENT
 
-from .conftest import LEAD_PHONE, UNKNOWN_PHONE, new_sid, reply, replies, text
+from .conftest import LEAD_PHONE, MEMBER_PHONE, UNKNOWN_PHONE, new_sid, reply, text
+from .test_inbound_delivery import at_once, line  # noqa: F401 - line is a fixture
 from .test_late_answers import stored_then_dropped
 from .test_sending import queued
 
@@ -97,3 +99,12 @@ def test_a_text_taken_for_late_handling_is_not_also_answered_by_its_webhook(
     assert given == ""
     assert session.scalar(select(func.count(OutboundMessage.id)).where(
         OutboundMessage.to_phone == LEAD_PHONE, OutboundMessage.status == SENT)) == 0
+
+
+def test_texts_arriving_at_once_from_one_number_get_at_most_the_cap_of_answers(line):
+    container, app, _ = line
+    answers = at_once(app, [("HELLO", new_sid()) for _ in range(CAP + 6)])
+    assert sum(1 for r in answers if reply(r)) == CAP
+    with Session(container.engine) as session:
+        assert session.scalar(select(func.count(OutboundMessage.id)).where(
+            OutboundMessage.to_phone == MEMBER_PHONE, OutboundMessage.kind == "answer")) == CAP
