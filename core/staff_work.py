@@ -11,12 +11,12 @@ from .audit import record
 from .clock import LONDON, Clock
 from .escalations import DONE, OPEN
 from .models import (REQUESTED, Booking, Escalation, Feedback, OutboundMessage,
-                     PrisonerNotice, VisitSlot, WaitingListEntry)
+                     PrisonerNotice, Visitor, VisitSlot, WaitingListEntry)
 from .models.messages import FAILED, UNDELIVERED
 from .outbox import RESEND_PREFIX, copy_to_send_again, sent_again
 from .staff import Access, Invalid, NotAllowed
 from .uow import UnitOfWork
-from .visitors_admin import visitors_linked_to
+from .visitors_admin import linked_to
 
 
 
@@ -33,17 +33,24 @@ def _seen_by(access: Access):
     """Which escalations a member of staff sees. One made on a prison's own number, or once the
     caller chose a prisoner, belongs to that prison. A known caller on the general number goes to
     the staff who may see them (the prisons of their approved prisoners and bookings), so no
-    prison hears another's visitor's name, number or message. A caller the line does not know,
-    or a visitor linked to no prison yet, belongs to no prison: every member of staff sees them,
-    so someone always calls back."""
+    prison hears another's visitor's name, number or message; so does a call from a visitor's
+    number not yet confirmed by PIN. A caller the line does not know, or a visitor linked to no
+    prison yet, belongs to no prison: every member of staff sees them, so someone calls back."""
     if access.sees_every_prison():
         return true()
     mine = access.prison_ids or {-1}
     return or_(Escalation.prison_id.in_(mine), and_(
         Escalation.prison_id.is_(None),
-        or_(Escalation.visitor_id.is_(None),
-            Escalation.visitor_id.in_(visitors_linked_to(mine)),
-            Escalation.visitor_id.not_in(visitors_linked_to(None)))))
+        or_(_caller_linked_to(mine), ~_caller_linked_to(None))))
+
+
+def _caller_linked_to(prison_ids):
+    """The escalation's visitor, or one whose number it came from, is linked to these prisons."""
+    by_number = select(Visitor.id).where(Visitor.phone == Escalation.from_phone,
+                                         linked_to(Visitor.id, prison_ids))
+    return or_(and_(Escalation.visitor_id.is_not(None),
+                    linked_to(Escalation.visitor_id, prison_ids)),
+               and_(Escalation.visitor_id.is_(None), by_number.exists()))
 
 
 def mark_called_back(uow: UnitOfWork, clock: Clock, access: Access, *, escalation_id: int,

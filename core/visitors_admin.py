@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import func, or_, select, union
+from sqlalchemy import func, or_, select
 
 from .actor import Actor
 from .audit import record, snapshot
@@ -28,36 +28,25 @@ PROFESSIONAL_ROLES = ("solicitor", "probation", "other")
 PIN = re.compile(r"^\d{4}$")
 
 
-def _links():
-    """Each (visitor, prison) a visitor is linked to: on the approved list of a prisoner there,
-    or in a booking there."""
-    approved = select(ApprovedVisitor.visitor_id, Prisoner.prison_id).join(
-        Prisoner, ApprovedVisitor.prisoner_id == Prisoner.id)
-    booked = select(BookingVisitor.visitor_id, Booking.prison_id).join(
-        Booking, BookingVisitor.booking_id == Booking.id)
-    return union(approved, booked).subquery("link")
-
-
-def visitor_prison_ids(session, visitor_id: int) -> set[int]:
-    link = _links()
-    found = session.scalars(select(link.c.prison_id).where(link.c.visitor_id == visitor_id))
-    return {pid for pid in found if pid is not None}
-
-
-def visitors_linked_to(prison_ids: set[int] | frozenset[int] | None):
-    """The ids of visitors linked to any of these prisons (to any prison at all: None), as a
-    subquery for a query's WHERE."""
-    link = _links()
-    at = link.c.prison_id.is_not(None) if prison_ids is None \
-        else link.c.prison_id.in_(prison_ids or {-1})
-    return select(link.c.visitor_id).where(at)
+def linked_to(visitor_id, prison_ids: set[int] | frozenset[int] | None):
+    """Whether the visitor (an id, or a column to correlate with) is on the approved list of a
+    prisoner at one of these prisons, or in a booking at one (at any prison: None)."""
+    def at(column):
+        return column.is_not(None) if prison_ids is None else column.in_(prison_ids or {-1})
+    approved = select(ApprovedVisitor.id).join(
+        Prisoner, ApprovedVisitor.prisoner_id == Prisoner.id).where(
+        ApprovedVisitor.visitor_id == visitor_id, at(Prisoner.prison_id))
+    booked = select(BookingVisitor.id).join(
+        Booking, BookingVisitor.booking_id == Booking.id).where(
+        BookingVisitor.visitor_id == visitor_id, at(Booking.prison_id))
+    return or_(approved.exists(), booked.exists())
 
 
 def can_see_visitor(session, access: Access, visitor_id: int) -> bool:
     if access.sees_every_prison():
         return True
-    linked = visitor_prison_ids(session, visitor_id)
-    return not linked or bool(linked & access.prison_ids)
+    return bool(session.scalar(select(or_(~linked_to(visitor_id, None),
+                                          linked_to(visitor_id, access.prison_ids)))))
 
 
 def get_visitor_for(session, access: Access, visitor_id: int) -> Visitor:

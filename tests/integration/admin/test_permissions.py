@@ -149,6 +149,21 @@ def test_a_known_callers_call_from_the_general_number_goes_to_their_prisoners_pr
         assert world.lead.phone in page and "Sarah Hughes" in page
 
 
+def test_a_known_number_not_yet_identified_goes_to_its_visitors_prisons(
+        leeds_staff, cardiff_staff, session, clock, world):
+    # Sarah's number rang the general number and went to staff before a PIN was confirmed.
+    unconfirmed = Escalation(kind="callback", from_phone=world.lead.phone, prison_id=None,
+                             visitor_id=None, created_at=clock.now(),
+                             reason="phone self-service locked")
+    session.add(unconfirmed)
+    session.commit()
+    assert world.lead.phone not in text(cardiff_staff.get("/admin/escalations"))
+    assert world.lead.phone in text(leeds_staff.get("/admin/escalations"))
+    response = cardiff_staff.post(f"/admin/escalations/{unconfirmed.id}/called-back",
+                                  {"outcome": "spoke to her"})
+    assert response.status_code == 403
+
+
 def test_an_unknown_callers_callback_is_shown_to_every_member_of_staff(
         leeds_staff, cardiff_staff, session, clock, world):
     unknown = Escalation(kind="callback", from_phone="+447400999111", prison_id=None,
