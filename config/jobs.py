@@ -16,7 +16,10 @@ from sqlalchemy import update
 from core import conversation, retention, scheduling, sign_in, waiting_list
 from core.models import OutboundMessage
 from core.models.messages import FAILED, QUEUED
+from core.missed_texts import catch_up
 from sms.answer import answer_abandoned
+
+from .sms_wiring import make_inbox
 
 if TYPE_CHECKING:
     from .container import Container
@@ -42,11 +45,13 @@ def current() -> Container:
 # The periodic pass. Each part is its own use case; one failing does not stop the others.
 
 def tick() -> dict[str, int]:
-    """Every minute or so: texts now due go to the sender, texts received but never handled
-    (their web process died) are handled, offers nobody answered pass on,
+    """Every minute or so: texts now due go to the sender, texts sent to the line that never
+    reached its webhook are fetched from the provider, texts received but never handled (their
+    web process died, or they were just fetched) are handled, offers nobody answered pass on,
     places freed by lapsed holds are offered, ended visits are asked for feedback, and the
     daily work runs if due (each guarded by the database, so running it again does nothing)."""
-    return _each((("relayed", relay_outbox), ("texts_answered_late", answer_late_texts),
+    return _each((("relayed", relay_outbox), ("texts_caught_up", catch_up_texts),
+                  ("texts_answered_late", answer_late_texts),
                   ("offers_expired", expire_offers), ("places_offered", offer_free_places),
                   ("feedback", request_feedback), ("renewed", renew_visiting_orders),
                   ("requests_rejected", reject_unreviewed_requests)))
@@ -69,6 +74,18 @@ def relay_outbox() -> int:
     if relay is None:
         return 0
     return relay.requeue_lost() + relay.relay_due()
+
+
+def catch_up_texts() -> int:
+    container = current()
+    inbox = make_inbox(container.settings)
+    if inbox is None:
+        return 0
+    with container.uow() as uow:
+        found = catch_up(uow, container.clock, inbox)
+    if found:
+        log.warning("%d texts never reached the webhook: fetched from the provider", found)
+    return found
 
 
 def answer_late_texts() -> int:

@@ -4,7 +4,8 @@ Two kinds: what the web process sees as it serves (webhook requests and their la
 counted in each gunicorn worker and summed across them (prometheus-client's multiprocess mode,
 when PROMETHEUS_MULTIPROC_DIR is set, as config.gunicorn_conf does); and the state of the line,
 read from the database and Redis when scraped (texts by state, the oldest text waiting, the
-queue, failed jobs, lockouts, escalations waiting, bookings made). Reading state at scrape time
+queue, failed jobs, lockouts, escalations waiting, bookings made); and bookings made, ended and
+refused by reason, counted from core.booking_log's records in the process where they happen. Reading state at scrape time
 keeps one truth, the database, whichever process made the change.
 
 Guarded: served only with `Authorization: Bearer <METRICS_TOKEN>`; without a token set, 404.
@@ -12,6 +13,7 @@ Guarded: served only with `Authorization: Bearer <METRICS_TOKEN>`; without a tok
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 import time
 from datetime import timedelta
@@ -22,6 +24,7 @@ from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, 
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
+from core import booking_log
 from core.models import Booking, Escalation, Visitor
 from core.models.messages import PENDING, QUEUED, OutboundMessage
 
@@ -37,6 +40,38 @@ class WebMetrics:
                                 ["step", "status"], registry=None)
         self.latency = Histogram("visitline_webhook_seconds", "Time to answer, by step",
                                  ["step"], buckets=LATENCY_BUCKETS, registry=None)
+
+
+class BookingOutcomes(logging.Handler):
+    """Counts what core.booking_log reports, in whichever process it happens: bookings made
+    and ended by outcome, refusals by reason."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.outcomes = Counter("visitline_bookings_total", "Bookings made or ended, by outcome",
+                                ["outcome"], registry=None)
+        self.refusals = Counter("visitline_booking_refusals_total", "Bookings refused, by "
+                                "reason", ["reason"], registry=None)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        outcome = getattr(record, "booking_outcome", None)
+        if outcome == booking_log.REFUSED:
+            self.refusals.labels(record.refusal).inc()
+        elif outcome:
+            self.outcomes.labels(outcome).inc()
+
+
+def booking_outcomes() -> BookingOutcomes:
+    """The one counter of the process (however many apps it makes), listening from the start."""
+    logger = logging.getLogger(booking_log.LOGGER)
+    for handler in logger.handlers:
+        if isinstance(handler, BookingOutcomes):
+            return handler
+    handler = BookingOutcomes()
+    logger.addHandler(handler)
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+    return handler
 
 
 class LineState:
@@ -97,6 +132,7 @@ def _gauge(name: str, documentation: str, label: str, rows) -> GaugeMetricFamily
 
 def register_metrics(app: Flask, container: Container) -> None:
     web = WebMetrics()
+    bookings = booking_outcomes()
     token = container.settings.metrics_token
 
     @app.before_request
@@ -121,7 +157,7 @@ def register_metrics(app: Flask, container: Container) -> None:
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             multiprocess.MultiProcessCollector(registry)
         else:
-            registry.register(web.requests)
-            registry.register(web.latency)
+            for counted in (web.requests, web.latency, bookings.outcomes, bookings.refusals):
+                registry.register(counted)
         registry.register(LineState(container))
         return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

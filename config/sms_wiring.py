@@ -4,7 +4,9 @@ production) a console sender that logs each text, clearly marked, so the demo wo
 from __future__ import annotations
 
 from core.delivery import Sender
+from core.ports import Inbox
 from sms.console_sender import ConsoleSender
+from sms.twilio_inbox import TwilioInbox
 from sms.twilio_sender import TwilioSender, make_client
 
 from .settings import Settings, SettingError
@@ -24,6 +26,16 @@ def make_sender(settings: Settings) -> Sender:
         raise SettingError("TWILIO_ACCOUNT_SID", "Twilio credentials and TWILIO_PHONE_NUMBER "
                            "are needed to send texts in production")
     return ConsoleSender()
+
+
+def make_inbox(settings: Settings) -> Inbox | None:
+    """Twilio's record of texts to the line, for the catch-up; none without Twilio (the console
+    sender's demo receives texts only through its webhook)."""
+    if not (settings.has_twilio and settings.twilio_phone_number):
+        return None
+    return TwilioInbox(make_client(settings.twilio_account_sid, settings.twilio_auth_token,
+                                   api_base_url=settings.twilio_api_base_url),
+                       number=settings.twilio_phone_number)
 
 
 def status_callback_url(settings: Settings) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from . import booking_log
 from .actor import Actor
 from .audit import record, snapshot
 from .capacity import end_hold, release_place
@@ -39,19 +40,22 @@ def confirm_booking(uow: UnitOfWork, clock: Clock, *, hold_id: int, actor: Actor
         if assessment.uses_vo and not use_visiting_order(session, hold.prisoner_id):
             raise _no_visiting_order_left(uow, hold.prisoner_id)
         booking = _create_booking(uow, clock, hold, assessment, actor, support_needs)
-    except Refused:
+    except Refused as refusal:
         uow.rollback()
         _end_and_release(uow, uow.session.get(Hold, hold_id), RELEASED)
+        booking_log.refused(refusal.reason)
         raise
     except IntegrityError:
         # Two holds for one prisoner in one session: the unique index let only one through.
         uow.rollback()
         _end_and_release(uow, uow.session.get(Hold, hold_id), RELEASED)
+        booking_log.refused("prisoner_already_booked")
         raise Refused("prisoner_already_booked") from None
     _tell_visitor(uow, clock, booking)
-    record(session, clock, actor, "booking", booking.id, "booked" if booking.status == BOOKED
-           else "requested", after=snapshot(booking))
+    outcome = "booked" if booking.status == BOOKED else "requested"
+    record(session, clock, actor, "booking", booking.id, outcome, after=snapshot(booking))
     uow.commit()
+    booking_log.changed(booking.reference, outcome)
     return booking
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import update
 
-from . import catalogue
+from . import booking_log, catalogue
 from .actor import Actor
 from .audit import record
 from .capacity import release_place
@@ -73,6 +73,7 @@ def end_booking(uow: UnitOfWork, clock: Clock, booking: Booking, new_status: str
         notify_prisoner(session, clock, booking, actor, reason)
     record(session, clock, actor, "booking", booking.id, new_status,
            before={"status": before}, after={"status": new_status, "reason": reason})
+    booking_log.changed(booking.reference, new_status)
     return True
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from . import booking_log
 from .actor import Actor
 from .audit import record
 from .calendar import load_calendar
@@ -32,10 +33,16 @@ def hold_table(uow: UnitOfWork, clock: Clock, *, slot_id: int, prisoner_id: int,
     session = uow.session
     lock_people(session, [prisoner_id], visitor_ids)
     read: list = []   # the slot and its prison, found again below without a query
-    assessment = assess(uow, clock, slot_id, prisoner_id, visitor_ids, keep=read)
+    try:
+        assessment = assess(uow, clock, slot_id, prisoner_id, visitor_ids, keep=read)
+    except Refused as refusal:
+        booking_log.refused(refusal.reason)
+        raise
     lapse_expired_holds(session, clock, slot_id)
     if not take_tables(session, slot_id, assessment.tables, assessment.closed):
-        raise _full(assessment)
+        full = _full(assessment)
+        booking_log.refused(full.reason)
+        raise full
     slot = session.get(VisitSlot, slot_id)
     now = clock.now()
     hold = Hold(slot_id=slot_id, prisoner_id=prisoner_id, lead_visitor_id=visitor_ids[0],

@@ -7,7 +7,7 @@ with the first one's reply. What each command does is in core.sms_commands.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -54,15 +54,15 @@ class Handled:
 
 
 def store_inbound(uow: UnitOfWork, clock: Clock, *, message_sid: str, from_phone: str,
-                  to_phone: str, body: str) -> int | None:
-    """Keep a text as received and commit. Returns its id, or None if this MessageSid was
-    stored before (a repeated delivery)."""
+                  to_phone: str, body: str, received_at: datetime | None = None) -> int | None:
+    """Keep a text as received (now, or when the provider says it was sent, for one found
+    late) and commit. Returns its id, or None if this MessageSid was stored before."""
     session = uow.session
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (insert(InboundMessage)
                  .values(message_sid=message_sid[:64], from_phone=from_phone[:32],
                          to_phone=to_phone[:32], body=body[:BODY_LIMIT],
-                         received_at=clock.now(), outcome="", reply="")
+                         received_at=received_at or clock.now(), outcome="", reply="")
                  .on_conflict_do_nothing(index_elements=["message_sid"])
                  .returning(InboundMessage.id))
     stored = session.execute(statement).scalar()

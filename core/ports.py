@@ -1,7 +1,10 @@
 """What the core needs from the world, as Protocols. config wires real ones; tests wire fakes."""
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Iterable, Protocol
+
+if TYPE_CHECKING:
+    from .missed_texts import ReceivedText
 
 
 class MessagesReady(Protocol):
@@ -23,3 +26,9 @@ class NoNotifier:
 
     def messages_ready(self, message_ids: list[int]) -> None:
         return None
+
+
+class Inbox(Protocol):
+    """The provider's record of texts sent to the line (to find any its webhook never got)."""
+
+    def received_since(self, since) -> "Iterable[ReceivedText]": ...

@@ -6,8 +6,9 @@ SID, unless an answer was scripted: `fail_next(429)`, `fail_next(400, 21610, ...
 Twilio error body ({code, message, more_info, status}); `hang_next(seconds)` takes the text but
 answers late (the client times out while the text has gone). `fail_to(phone, ...)` and
 `hang_to(phone, ...)` script the answers to texts for one number, whatever order texts sent at
-once arrive in. GET on the same path lists the texts taken, newest first, filtered by To, as
-Twilio pages them.
+once arrive in. GET on the same path lists the texts taken and those `receive`d (sent to the
+line by a phone), newest first, filtered by To and by `DateSent>` (a GMT day, as Twilio reads
+it), in pages of PageSize with Twilio's next_page_uri.
 """
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 MESSAGES = "/Messages.json"
 DEFAULT_CODES = {429: 20429, 500: 20500, 503: 20503}
@@ -42,6 +43,8 @@ class Scripted:
 class FakeTwilio:
     requests: list[dict] = field(default_factory=list)     # every POST, form fields as sent
     taken: list[dict] = field(default_factory=list)        # texts answered with a SID
+    inbound: list[dict] = field(default_factory=list)      # texts phones sent to the line
+    list_requests: list[str] = field(default_factory=list)  # every GET, path and query
     _script: deque = field(default_factory=deque)
     _by_phone: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -72,6 +75,8 @@ class FakeTwilio:
         with self._lock:
             self.requests.clear()
             self.taken.clear()
+            self.inbound.clear()
+            self.list_requests.clear()
             self._script.clear()
             self._by_phone.clear()
             self.clock = lambda: datetime.now(timezone.utc)
@@ -92,6 +97,21 @@ class FakeTwilio:
     def hang_to(self, phone: str, seconds: float) -> None:
         with self._lock:
             self._by_phone.setdefault(phone, deque()).append(Scripted(201, None, seconds))
+
+    def receive(self, *, from_: str, to: str, body: str, sent_at: datetime) -> str:
+        """A text a phone sent to the line: Twilio keeps it whether or not its webhook
+        reached the line. Returns its MessageSid."""
+        sid = "SM" + uuid.uuid4().hex
+        stamp = format_datetime(sent_at, usegmt=True)
+        with self._lock:
+            self.inbound.append({
+                "sid": sid, "account_sid": "AC" + "0" * 32, "to": to, "from": from_,
+                "body": body, "status": "received", "num_segments": "1",
+                "date_created": stamp, "date_sent": stamp, "date_updated": stamp,
+                "direction": "inbound", "error_code": None, "error_message": None,
+                "api_version": "2010-04-01", "price": None, "price_unit": "GBP",
+                "uri": f"/2010-04-01/Accounts/AC{'0' * 32}/Messages/{sid}.json"})
+        return sid
 
     def texts_to(self, to: str) -> list[dict]:
         with self._lock:
@@ -118,9 +138,16 @@ class FakeTwilio:
             self.taken.append(text)
             return 201, text, scripted.delay
 
-    def _list(self, to: str | None) -> list[dict]:
+    def _list(self, to: str | None, sent_from_day: str | None) -> list[dict]:
         with self._lock:
-            return [t for t in reversed(self.taken) if to is None or t["to"] == to]
+            texts = [*reversed(self.inbound), *reversed(self.taken)]
+        texts.sort(key=_sent, reverse=True)       # stable: the same second stays newest first
+        return [t for t in texts if (to is None or t["to"] == to) and
+                (sent_from_day is None or _sent(t).date().isoformat() >= sent_from_day[:10])]
+
+
+def _sent(text: dict) -> datetime:
+    return parsedate_to_datetime(text["date_sent"] or text["date_created"])
 
 
 def _error(status: int, code: int) -> dict:
@@ -152,11 +179,21 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         if not url.path.endswith(MESSAGES):
             return self._answer(404, _error(404, 20404))
-        to = parse_qs(url.query).get("To", [None])[-1]
-        texts = self.twilio._list(to)
-        self._answer(200, {"messages": texts, "end": max(len(texts) - 1, 0), "start": 0,
-                           "page": 0, "page_size": len(texts), "first_page_uri": self.path,
-                           "next_page_uri": None, "previous_page_uri": None, "uri": self.path})
+        with self.twilio._lock:
+            self.twilio.list_requests.append(self.path)
+        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        texts = self.twilio._list(query.get("To"), query.get("DateSent>"))
+        size = int(query.get("PageSize") or 50)
+        page = int(query.get("Page") or 0)
+        shown = texts[page * size:(page + 1) * size]
+        later = None
+        if (page + 1) * size < len(texts):
+            later = url.path + "?" + urlencode({**query, "Page": page + 1,
+                                                "PageToken": f"PA{page + 1}"})
+        self._answer(200, {"messages": shown, "start": page * size,
+                           "end": page * size + max(len(shown) - 1, 0), "page": page,
+                           "page_size": size, "first_page_uri": self.path,
+                           "next_page_uri": later, "previous_page_uri": None, "uri": self.path})
 
     def _answer(self, status: int, payload: dict) -> None:
         data = json.dumps(payload).encode()

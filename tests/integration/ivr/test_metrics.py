@@ -44,3 +44,44 @@ def test_a_walked_call_shows_in_the_webhook_series_beside_the_lines_state(client
                  "visitline_bookings_last_day"):
         assert name in families, name
     assert families["visitline_phone_lockouts"][0].value == 0
+
+
+def _counted(families, family: str, label: str) -> dict[str, float]:
+    return {s.labels[label]: s.value for s in families.get(family, [])
+            if s.name.endswith("_total")}
+
+
+def test_bookings_made_and_refused_are_counted_by_outcome_and_reason(
+        client, session, uow_factory, clock, world):
+    from datetime import date
+
+    from core.errors import Refused
+
+    from .conftest import book, fill, slot_on
+    before = _scrape(client)
+    book(uow_factory, clock, slot_on(session, clock, world.prison, date(2026, 12, 10)),
+         world.prisoner, [world.lead])
+    full = slot_on(session, clock, world.prison, date(2026, 12, 11))
+    fill(session, full)
+    with pytest.raises(Refused):
+        book(uow_factory, clock, full, world.prisoner, [world.lead])
+    after = _scrape(client)
+
+    def grew(family, label, key):
+        return (_counted(after, family, label).get(key, 0)
+                - _counted(before, family, label).get(key, 0))
+    assert grew("visitline_bookings", "outcome", "booked") == 1
+    assert grew("visitline_booking_refusals", "reason", "slot_full") == 1
+
+
+def test_a_booking_is_logged_with_its_reference_and_nothing_about_the_people(
+        session, uow_factory, clock, world, caplog):
+    from datetime import date
+
+    from .conftest import book, slot_on
+    with caplog.at_level("INFO", logger="visitline.bookings"):
+        _, reference = book(uow_factory, clock, slot_on(session, clock, world.prison,
+                                                        date(2026, 12, 10)),
+                            world.prisoner, [world.lead])
+    [line] = [r for r in caplog.records if r.name == "visitline.bookings"]
+    assert (line.booking_reference, line.getMessage()) == (reference, "booking booked")
