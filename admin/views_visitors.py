@@ -6,9 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 
 from core.find import bookings_for_visitor
 from core.visitors_admin import (PROFESSIONAL_ROLES, approve_for_prisoner, approved_links,
-                                 audit_log, ban_visitor, get_visitor_for, lift_ban,
+                                 ban_visitor, get_visitor_for, lift_ban,
                                  register_visitor, reset_pin, search_visitors, set_flags,
-                                 set_id_status, unlock_phone)
+                                 set_id_status, unlock_phone,
+                                 visitor_audit_log)
 from core.staff import Invalid
 
 from .helpers import access, container, form_bool, form_text, parse_date
@@ -60,7 +61,7 @@ def visitor(visitor_id: int, error: Invalid | None = None, form: str = "", statu
         bookings = [b for b in bookings_for_visitor(db, found.id) if who.can_see(b.prison_id)]
         return render_template("admin/visitor.html", visitor=found, error=error, form=form,
                                links=approved_links(db, who, found.id), bookings=bookings,
-                               log=audit_log(db, "visitor", found.id),
+                               log=visitor_audit_log(db, who, found.id),
                                values=request.form, now=container().clock.now()), status
 
 

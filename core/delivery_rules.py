@@ -6,7 +6,9 @@ has started, a feedback request for a visit now a no-show or cancelled). Those a
 'withdrawn'. A feedback request's booking is read under a shared row lock held until the text is
 claimed, so staff recording a no-show meanwhile either come first (the text is withdrawn) or
 wait, and then find the text in flight (core.attendance: it may have gone).
-Used by sending one text (core.delivery) and many (core.delivery_batch) alike.
+Used by sending one text (core.delivery) and many (core.delivery_batch) alike, and by the
+answer to a text the line receives (core.inbound): an answer is a text the line sends too, so a
+stream of texts from abroad or from one number cannot make the line text them back (SMS pumping).
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ DEFAULT_VALIDITY_SECONDS = 4 * 3600
 REMINDER, FEEDBACK_REQUEST = "reminder", "feedback_request"
 ABOUT_A_VISIT = (REMINDER, FEEDBACK_REQUEST)
 ASKED_FOR_FEEDBACK = (BOOKED, ATTENDED)
+ANSWER = "answer"      # the TwiML answer to a text received, recorded as sent when given
 
 
 class Visit(NamedTuple):
@@ -45,6 +48,15 @@ def reason_not_to_send(session, clock: Clock, message: OutboundMessage, visit: V
                    kind=message.kind, visit=visit, now=clock.now(),
                    sent_today=lambda: _sent_today(session, clock, message.to_phone),
                    daily_cap=daily_cap)
+
+
+def reason_not_to_answer(session, clock: Clock, phone: str, *, confirms_opt_out: bool,
+                         daily_cap: int) -> tuple[str, str] | None:
+    """Why a text received gets no answer. The one answer a number that has just opted out may
+    still get is the confirmation of it."""
+    return why_not(opted_out=not confirms_opt_out and is_opted_out(session, phone), phone=phone,
+                   kind=ANSWER, visit=None, now=clock.now(),
+                   sent_today=lambda: _sent_today(session, clock, phone), daily_cap=daily_cap)
 
 
 def why_not(*, opted_out: bool, phone: str, kind: str, visit: Visit | None, now: datetime,

@@ -13,14 +13,19 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .clock import Clock
-from .models import InboundMessage, Visitor
+from .delivery_rules import ANSWER, reason_not_to_answer
+from .locks import one_at_a_time
+from .models import InboundMessage, OutboundMessage, Visitor
+from .models.messages import SENT
 from .outbox import queue_text
+from .phones import to_e164
 from .uow import UnitOfWork
 
 # Twilio gives a webhook 15 seconds: a text stored longer ago than this and not yet handled was
 # dropped by a web process that died (or lost its database) between storing and handling it.
 ABANDONED_AFTER = timedelta(minutes=1)
 LATE = "late"          # the outcome while a late handling is under way
+OPTED_OUT = "opted_out"  # the outcome of an opt-out keyword (core.sms_commands)
 
 # Command kinds (sms.flow reads them from a text).
 OPT_OUT, OPT_IN, HELP = "opt_out", "opt_in", "help"
@@ -65,14 +70,31 @@ def store_inbound(uow: UnitOfWork, clock: Clock, *, message_sid: str, from_phone
     return stored
 
 
-def finish_inbound(uow: UnitOfWork, clock: Clock, message_id: int, handled: Handled) -> None:
-    """Record what was done and answered (once: a second finish changes nothing)."""
-    uow.session.execute(
+def finish_inbound(uow: UnitOfWork, clock: Clock, message_id: int, handled: Handled, *,
+                   sender: str, daily_cap: int) -> str:
+    """Record what was done, and return the answer to give now: the reply, where the rules for
+    every text the line sends allow it (core.delivery_rules), else "". An answer given is
+    recorded as a text sent, so it counts in the number's daily cap. Once: a text already
+    finished, or taken for late handling (which answers by the outbox), gets "" here."""
+    session = uow.session
+    phone = to_e164(sender) or sender[:16]
+    one_at_a_time(session, "visitline-answer", phone)    # parallel texts pass the cap one by one
+    reply = handled.reply
+    if reply and reason_not_to_answer(session, clock, phone, daily_cap=daily_cap,
+                                      confirms_opt_out=handled.outcome == OPTED_OUT):
+        reply = ""
+    finished = session.execute(
         update(InboundMessage).where(InboundMessage.id == message_id,
                                      InboundMessage.handled_at.is_(None))
-        .values(handled_at=clock.now(), outcome=handled.outcome[:40], reply=handled.reply)
-        .execution_options(synchronize_session=False))
+        .values(handled_at=clock.now(), outcome=handled.outcome[:40], reply=reply)
+        .execution_options(synchronize_session=False)).rowcount == 1
+    if finished and reply:
+        now = clock.now()
+        session.add(OutboundMessage(
+            dedupe_key=f"{ANSWER}-{message_id}", kind=ANSWER, to_phone=phone, body=reply,
+            status=SENT, send_after=now, created_at=now, sent_at=now))
     uow.commit()
+    return reply if finished else ""
 
 
 def earlier_reply(uow: UnitOfWork, message_sid: str) -> Handled | None:

@@ -1,4 +1,4 @@
-"""Row locks that serialise work on one prisoner and their visitors (PostgreSQL).
+"""Locks that serialise work on one prisoner and their visitors, or on one key (PostgreSQL).
 
 A prisoner's non-associates are locked with them: two callers booking two prisoners who must
 never have visits on the same day then take turns, and the second sees the first's visit.
@@ -8,7 +8,9 @@ lock from its first statement (BEGIN IMMEDIATE), and FOR UPDATE compiles to noth
 """
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+import zlib
+
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 from .models import NonAssociation, Prisoner, Visitor
@@ -29,3 +31,13 @@ def _non_associates(session: Session, prisoner_ids: list[int]) -> set[int]:
                             .where(or_(NonAssociation.prisoner_id.in_(prisoner_ids),
                                        NonAssociation.other_prisoner_id.in_(prisoner_ids))))
     return {prisoner for pair in pairs for prisoner in pair}
+
+
+def one_at_a_time(session: Session, namespace: str, *keys: str) -> None:
+    """Transactions naming the same key (a username, an address, a phone number) wait for each
+    other: a lock held until commit, so requests sent in parallel cannot all pass a count before
+    any is counted. On SQLite every write transaction already holds the database's write lock."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted({zlib.crc32(f"{namespace}:{k}".encode()) for k in keys}):
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import logging
 import math
-import zlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 
 from .actor import Actor
 from .audit import record
 from .clock import Clock
+from .locks import one_at_a_time
 from .models import StaffUser
 from .models.records import EndedStaffSession, SignInFailure
 from .ports import PinHasher
@@ -56,7 +56,8 @@ def authenticate(uow: UnitOfWork, clock: Clock, hasher: PinHasher, *, username: 
     session = uow.session
     username = (username or "").strip().lower()[:80]
     address = (client_address or "unknown")[:64]
-    _one_at_a_time(session, username, address)
+    # Guesses sent in parallel for one username or address wait for each other.
+    one_at_a_time(session, "visitline-sign-in", username, address)
     user = session.scalar(select(StaffUser).where(StaffUser.username == username))
     wait = sign_in_throttle(session, clock.now(), username=username, address=address,
                             signed_in_at=user.last_signed_in_at if user else None)
@@ -116,16 +117,6 @@ def _count_failure(uow: UnitOfWork, clock: Clock, username: str, address: str,
     if _fifth_latest(session, SignInFailure.client_address, address, _counted_from(now)):
         log.warning("staff sign-in from %s refused for a while: too many failures", address)
     uow.commit()
-
-
-def _one_at_a_time(session, *keys: str) -> None:
-    """Sign-ins for one username, or from one address, wait for each other (PostgreSQL, a lock
-    held until commit), so guesses sent in parallel cannot all pass the throttle before any is
-    counted. On SQLite every write transaction already holds the database's write lock."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    for key in sorted({zlib.crc32(f"visitline-sign-in:{k}".encode()) for k in keys}):
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def forget_old_sign_in_failures(uow: UnitOfWork, clock: Clock) -> int:

@@ -23,8 +23,8 @@ from .clock import Clock
 from .errors import Refused
 from .feedback import record_feedback, valid_rating
 from .find import find_booking_by_reference, upcoming_visits, visitor_is_in_booking
-from .inbound import (BOOK, CANCEL, CANCEL_HOW, DECLINE, HELP, OPT_IN, OPT_OUT, TEXT, VISITS,
-                      YES, Command, Handled)
+from .inbound import (BOOK, CANCEL, CANCEL_HOW, DECLINE, HELP, OPT_IN, OPT_OUT, OPTED_OUT, TEXT,
+                      VISITS, YES, Command, Handled)
 from .models import Booking, Feedback, OutboundMessage, Visitor
 from .models.messages import DELIVERED, SENT
 from .optouts import record_opt_in, record_opt_out
@@ -76,7 +76,7 @@ def _silent(sender: Sender, command: Command) -> bool:
 def opt_out(sender: Sender, command: Command) -> Handled:
     record_opt_out(sender.uow.session, sender.clock, sender.phone, command.word)
     sender.uow.commit()
-    return Handled("opted_out", "" if _silent(sender, command) else sender.say("reply_opted_out"))
+    return Handled(OPTED_OUT, "" if _silent(sender, command) else sender.say("reply_opted_out"))
 
 
 def opt_in(sender: Sender, command: Command) -> Handled:

@@ -5,38 +5,60 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, true, update
 
 from .audit import record
 from .clock import LONDON, Clock
 from .escalations import DONE, OPEN
 from .models import (REQUESTED, Booking, Escalation, Feedback, OutboundMessage,
-                     PrisonerNotice, VisitSlot, WaitingListEntry)
+                     PrisonerNotice, Visitor, VisitSlot, WaitingListEntry)
 from .models.messages import FAILED, UNDELIVERED
 from .outbox import RESEND_PREFIX, copy_to_send_again, sent_again
 from .staff import Access, Invalid, NotAllowed
 from .uow import UnitOfWork
+from .visitors_admin import linked_to
 
 
 
 def escalations_for(session, access: Access, *, include_done: bool = False) -> list[Escalation]:
-    """Callers waiting, put through, or asking to be called back, oldest first. One with no
-    prison (an unknown caller) is shown to every member of staff."""
-    query = select(Escalation).order_by(Escalation.created_at, Escalation.id)
+    """Callers waiting, put through, or asking to be called back, oldest first."""
+    query = select(Escalation).where(_seen_by(access)).order_by(Escalation.created_at,
+                                                                Escalation.id)
     if not include_done:
         query = query.where(Escalation.status == OPEN)
-    if not access.sees_every_prison():
-        query = query.where(or_(Escalation.prison_id.is_(None),
-                                Escalation.prison_id.in_(access.prison_ids or {-1})))
     return list(session.scalars(query.limit(500)))
+
+
+def _seen_by(access: Access):
+    """Which escalations a member of staff sees. One made on a prison's own number, or once the
+    caller chose a prisoner, belongs to that prison. A known caller on the general number goes to
+    the staff who may see them (the prisons of their approved prisoners and bookings), so no
+    prison hears another's visitor's name, number or message; so does a call from a visitor's
+    number not yet confirmed by PIN. A caller the line does not know, or a visitor linked to no
+    prison yet, belongs to no prison: every member of staff sees them, so someone calls back."""
+    if access.sees_every_prison():
+        return true()
+    mine = access.prison_ids or {-1}
+    return or_(Escalation.prison_id.in_(mine), and_(
+        Escalation.prison_id.is_(None),
+        or_(_caller_linked_to(mine), ~_caller_linked_to(None))))
+
+
+def _caller_linked_to(prison_ids):
+    """The escalation's visitor, or one whose number it came from, is linked to these prisons."""
+    by_number = select(Visitor.id).where(Visitor.phone == Escalation.from_phone,
+                                         linked_to(Visitor.id, prison_ids))
+    return or_(and_(Escalation.visitor_id.is_not(None),
+                    linked_to(Escalation.visitor_id, prison_ids)),
+               and_(Escalation.visitor_id.is_(None), by_number.exists()))
 
 
 def mark_called_back(uow: UnitOfWork, clock: Clock, access: Access, *, escalation_id: int,
                      outcome: str) -> Escalation:
     session = uow.session
-    escalation = session.get(Escalation, escalation_id)
-    if escalation is None or (escalation.prison_id is not None
-                              and not access.can_see(escalation.prison_id)):
+    escalation = session.scalar(select(Escalation).where(Escalation.id == escalation_id,
+                                                         _seen_by(access)))
+    if escalation is None:
         raise NotAllowed("no such escalation for you")
     outcome = (outcome or "").strip()
     if not outcome or len(outcome) > 300:

@@ -28,21 +28,25 @@ PROFESSIONAL_ROLES = ("solicitor", "probation", "other")
 PIN = re.compile(r"^\d{4}$")
 
 
-def visitor_prison_ids(session, visitor_id: int) -> set[int]:
-    approved = session.scalars(select(Prisoner.prison_id).join(
-        ApprovedVisitor, ApprovedVisitor.prisoner_id == Prisoner.id)
-        .where(ApprovedVisitor.visitor_id == visitor_id))
-    booked = session.scalars(select(Booking.prison_id).join(
-        BookingVisitor, BookingVisitor.booking_id == Booking.id)
-        .where(BookingVisitor.visitor_id == visitor_id))
-    return {pid for pid in list(approved) + list(booked) if pid is not None}
+def linked_to(visitor_id, prison_ids: set[int] | frozenset[int] | None):
+    """Whether the visitor (an id, or a column to correlate with) is on the approved list of a
+    prisoner at one of these prisons, or in a booking at one (at any prison: None)."""
+    def at(column):
+        return column.is_not(None) if prison_ids is None else column.in_(prison_ids or {-1})
+    approved = select(ApprovedVisitor.id).join(
+        Prisoner, ApprovedVisitor.prisoner_id == Prisoner.id).where(
+        ApprovedVisitor.visitor_id == visitor_id, at(Prisoner.prison_id))
+    booked = select(BookingVisitor.id).join(
+        Booking, BookingVisitor.booking_id == Booking.id).where(
+        BookingVisitor.visitor_id == visitor_id, at(Booking.prison_id))
+    return or_(approved.exists(), booked.exists())
 
 
 def can_see_visitor(session, access: Access, visitor_id: int) -> bool:
     if access.sees_every_prison():
         return True
-    linked = visitor_prison_ids(session, visitor_id)
-    return not linked or bool(linked & access.prison_ids)
+    return bool(session.scalar(select(or_(~linked_to(visitor_id, None),
+                                          linked_to(visitor_id, access.prison_ids)))))
 
 
 def get_visitor_for(session, access: Access, visitor_id: int) -> Visitor:
@@ -203,3 +207,22 @@ def audit_log(session, entity: str, entity_id: int) -> list[AuditEvent]:
     return list(session.scalars(select(AuditEvent).where(
         AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())))
+
+
+def visitor_audit_log(session, access: Access, visitor_id: int) -> list[AuditEvent]:
+    """A visitor's audit log as this member of staff may see it: an entry naming a prisoner (an
+    approval) only where the approved-links list would show that prisoner, so it never tells
+    staff of one prison whom the visitor is approved for at another."""
+    log = audit_log(session, "visitor", visitor_id)
+    if access.sees_every_prison():
+        return log
+    named = {number for event in log for number in _prisoners_named(event)}
+    visible = set(session.scalars(select(Prisoner.number).where(
+        Prisoner.number.in_({n for n in named if isinstance(n, str)}),
+        Prisoner.prison_id.in_(access.prison_ids or {-1})))) if named else set()
+    return [event for event in log if _prisoners_named(event) <= visible]
+
+
+def _prisoners_named(event: AuditEvent) -> set:
+    return {values["prisoner"] for values in (event.before, event.after)
+            if values and "prisoner" in values}

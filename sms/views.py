@@ -68,8 +68,10 @@ def inbound():
         return _twiml(_earlier(container, message_sid).reply)
     handled = answer(container.uow, container.clock, sender=sender, body=body,
                      provider_keywords=container.settings.twilio_default_keywords)
-    first_work(lambda: _finish(container, stored, handled))
-    return _twiml(handled.reply)
+    given = first_work(lambda: _finish(container, stored, handled, sender))
+    if handled.reply and not given:
+        log.info("no answer to %s (%s)", sender, handled.outcome)
+    return _twiml(given)
 
 
 def _store(container, message_sid: str, sender: str, line: str, body: str) -> int | None:
@@ -78,9 +80,11 @@ def _store(container, message_sid: str, sender: str, line: str, body: str) -> in
                              to_phone=line, body=body)
 
 
-def _finish(container, stored: int, handled: Handled) -> None:
+def _finish(container, stored: int, handled: Handled, sender: str) -> str:
+    """Record the handling; returns the answer the send rules allow ("" for none)."""
     with container.uow() as uow:
-        finish_inbound(uow, container.clock, stored, handled)
+        return finish_inbound(uow, container.clock, stored, handled, sender=sender,
+                              daily_cap=container.settings.sms_daily_cap_per_number)
 
 
 # Our ids are 32-bit integers on PostgreSQL: a larger "m" names no message of ours.

@@ -126,3 +126,72 @@ def test_a_disabled_account_is_signed_out_at_once(leeds_staff, session):
     session.execute(update(StaffUser).where(StaffUser.username == "leeds").values(active=False))
     session.commit()
     assert leeds_staff.get("/admin/visits").status_code == 302
+
+
+@pytest.mark.parametrize("kind", ["callback", "queued"])
+def test_a_known_callers_call_from_the_general_number_goes_to_their_prisoners_prisons(
+        leeds_staff, cardiff_staff, administrator, session, clock, world, kind):
+    # Sarah is approved only for a Leeds prisoner; she rang the line's general number.
+    hers = Escalation(kind=kind, from_phone=world.lead.phone, prison_id=None,
+                      visitor_id=world.lead.id, created_at=clock.now(),
+                      recording_url="https://api.twilio.com/rec/sarah")
+    session.add(hers)
+    session.commit()
+    cardiff_page = text(cardiff_staff.get("/admin/escalations"))
+    assert world.lead.phone not in cardiff_page and "Sarah Hughes" not in cardiff_page
+    assert "rec/sarah" not in cardiff_page
+    response = cardiff_staff.post(f"/admin/escalations/{hers.id}/called-back",
+                                  {"outcome": "spoke to her"})
+    assert response.status_code == 403
+    assert reread(session, hers).status == "open"
+    for allowed in (leeds_staff, administrator):
+        page = text(allowed.get("/admin/escalations"))
+        assert world.lead.phone in page and "Sarah Hughes" in page
+
+
+def test_a_known_number_not_yet_identified_goes_to_its_visitors_prisons(
+        leeds_staff, cardiff_staff, session, clock, world):
+    # Sarah's number rang the general number and went to staff before a PIN was confirmed.
+    unconfirmed = Escalation(kind="callback", from_phone=world.lead.phone, prison_id=None,
+                             visitor_id=None, created_at=clock.now(),
+                             reason="phone self-service locked")
+    session.add(unconfirmed)
+    session.commit()
+    assert world.lead.phone not in text(cardiff_staff.get("/admin/escalations"))
+    assert world.lead.phone in text(leeds_staff.get("/admin/escalations"))
+    response = cardiff_staff.post(f"/admin/escalations/{unconfirmed.id}/called-back",
+                                  {"outcome": "spoke to her"})
+    assert response.status_code == 403
+
+
+def test_an_unknown_callers_callback_is_shown_to_every_member_of_staff(
+        leeds_staff, cardiff_staff, session, clock, world):
+    unknown = Escalation(kind="callback", from_phone="+447400999111", prison_id=None,
+                         visitor_id=None, created_at=clock.now())
+    session.add(unknown)
+    session.commit()
+    for staff in (leeds_staff, cardiff_staff):
+        assert "+447400999111" in text(staff.get("/admin/escalations"))
+    response = cardiff_staff.post(f"/admin/escalations/{unknown.id}/called-back",
+                                  {"outcome": "wrong number"})
+    assert response.status_code == 302
+    assert reread(session, unknown).status == "done"
+
+
+def test_a_visitors_audit_log_shows_no_link_to_another_prisons_prisoner(
+        leeds_staff, cardiff_staff, administrator, world):
+    # An administrator approves Sarah (a Leeds visitor) for a Cardiff prisoner too.
+    approved = administrator.post(f"/admin/visitors/{world.lead.id}/approve",
+                                  {"prisoner_number": world.other_prisoner.number,
+                                   "relationship": "cousin"})
+    assert approved.status_code == 302
+    leeds_staff.post(f"/admin/visitors/{world.lead.id}/approve",
+                     {"prisoner_number": world.prisoner.number, "relationship": "sister"})
+    leeds_page = text(leeds_staff.get(f"/admin/visitors/{world.lead.id}"))
+    assert world.prisoner.number in leeds_page and "sister" in leeds_page
+    assert world.other_prisoner.number not in leeds_page and "cousin" not in leeds_page
+    cardiff_page = text(cardiff_staff.get(f"/admin/visitors/{world.lead.id}"))
+    assert world.other_prisoner.number in cardiff_page and "cousin" in cardiff_page
+    assert world.prisoner.number not in cardiff_page and "sister" not in cardiff_page
+    boss_page = text(administrator.get(f"/admin/visitors/{world.lead.id}"))
+    assert world.prisoner.number in boss_page and world.other_prisoner.number in boss_page
