@@ -12,6 +12,7 @@ from config.container import Container
 from config.db import make_session_factory
 from config.queueing import job_queue, redis_connection
 from core.models.messages import PENDING, OutboundMessage
+from tests.support.own_servers import own_postgres  # noqa: F401 - a fixture
 
 
 def _app(container: Container, **settings):
@@ -93,3 +94,28 @@ def test_a_worker_with_a_recent_heartbeat_is_seen(container, redis_url, waiting_
     finally:
         worker.register_death()
     assert response.get_json()["checks"]["worker"] == {"ok": True}
+
+
+def test_not_ready_while_its_own_postgresql_is_stopped_and_ready_again_when_it_returns(
+        own_postgres, tmp_path):
+    from config.container import build
+    from config.migrate import upgrade
+    from config.settings import from_environment
+    upgrade(own_postgres.url)
+    line = build(from_environment({
+        "VISITLINE_ENV": "test", "DATABASE_URL": own_postgres.url, "REDIS_URL": "",
+        "SECRET_KEY": "x" * 40}, instance=tmp_path))
+    client = create_app(container=line).test_client()
+    try:
+        assert client.get("/readyz").status_code == 200
+
+        own_postgres.stop("fast")
+        down = client.get("/readyz")
+        assert down.status_code == 503
+        assert down.get_json()["checks"]["database"]["ok"] is False
+        assert client.get("/healthz").status_code == 200       # alive, only not ready
+
+        own_postgres.start()
+        assert client.get("/readyz").status_code == 200
+    finally:
+        line.engine.dispose()
